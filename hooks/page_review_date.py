@@ -1,0 +1,37 @@
+"""Show each page's `last_reviewed` date (front matter, required) under its title, in the page's language."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from mkdocs.exceptions import PluginError
+
+LABELS = {"en": "Last reviewed", "zh": "最近审阅"}
+SEPARATORS = {"en": ": ", "zh": "："}
+_H1_END = re.compile(r"(</h1>)", re.I)
+
+
+def _locale(page) -> str:
+    return getattr(page.file, "locale", "en")
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    value = page.meta.get("last_reviewed")
+    source = f"docs/{page.file.src_uri}"
+    if value is None:
+        raise PluginError(f"{source}: front matter has no 'last_reviewed: YYYY-MM-DD' date")
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise PluginError(f"{source}: last_reviewed '{value}' is not a YYYY-MM-DD date") from None
+    if not isinstance(value, datetime.date):
+        raise PluginError(f"{source}: last_reviewed '{value}' is not a YYYY-MM-DD date")
+    page.meta["last_reviewed"] = value.isoformat()
+    line = (
+        f'<p class="atlas-reviewed">{LABELS[_locale(page)]}{SEPARATORS[_locale(page)]}'
+        f'<time datetime="{value.isoformat()}">{value.isoformat()}</time></p>'
+    )
+    html, found = _H1_END.subn(r"\1" + line, html, count=1)
+    return html if found else line + html

@@ -1,0 +1,118 @@
+"""Reading the built HTML the way the tests need it: the article of a page, its structure, and the numbers
+and identifiers it states. Parsing is done by BeautifulSoup (lxml), not by regexes over markup."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+# elements whose text is chrome, not page content
+_NOT_CONTENT = ".headerlink, .atlas-reviewed, script, style"
+
+
+@lru_cache(maxsize=None)
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def article(path: Path):
+    node = soup(path).select_one("article.md-content__inner")
+    assert node is not None, f"{path}: no <article class='md-content__inner'>"
+    return node
+
+
+def article_text(path: Path) -> str:
+    node = BeautifulSoup(str(article(path)), "lxml")
+    for chrome in node.select(_NOT_CONTENT):
+        chrome.decompose()
+    return node.get_text(" ")
+
+
+@dataclass(frozen=True)
+class Structure:
+    headings: tuple[tuple[str, str], ...]   # (level, id) in document order
+    figures: int
+    images: tuple[str, ...]                 # image file names in order
+    tables: int
+    citations: tuple[str, ...]              # cited reference keys in order of first appearance
+    admonitions: tuple[str, ...]            # admonition kinds in order
+
+
+def structure(path: Path) -> Structure:
+    node = article(path)
+    headings = tuple((h.name, h.get("id", "")) for h in node.select("h2, h3, h4"))
+    images = tuple(Path(img.get("src", "")).name for img in node.select("img"))
+    citations = []
+    for cite in node.select("[data-cite]"):
+        key = cite["data-cite"]
+        if key not in citations:
+            citations.append(key)
+    admonitions = tuple(
+        next((c for c in div.get("class", []) if c != "admonition"), "")
+        for div in node.select("div.admonition, details")
+    )
+    return Structure(headings, len(node.select("figure")), images, len(node.select("table")),
+                     tuple(citations), admonitions)
+
+
+# --- numbers and identifiers ----------------------------------------------------------------------
+
+_NUMBER = r"\d+(?:[.,]\d+)*"
+# units in either language; a number next to one of them must appear on both pages of a pair
+_UNIT_AFTER = (
+    r"%|％|mg/m²|mg/m2|mg/kg|kDa|/kg|"
+    r"months?|mo\b|years?|yr\b|-year-old|days?|d\b|weeks?|hours?|h\b|"
+    r"个月|岁|天|日|周|小时|年(?!代)"
+)
+_UNIT_BEFORE = r"(?:day|days|month|months|week|year)\s+"
+_NUMBER_WITH_UNIT = re.compile(rf"(?<![\w.])({_NUMBER})\s*(?:{_UNIT_AFTER})")
+_NUMBER_AFTER_UNIT = re.compile(rf"\b{_UNIT_BEFORE}({_NUMBER})\b", re.I)
+_PERCENT = re.compile(rf"(?<![\w.])({_NUMBER})\s*[%％]")
+_RATIO = re.compile(r"(?<![\w./])(\d+)\s*/\s*(\d+)(?![\w/])")
+_CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
+
+IDENTIFIER_PATTERNS = {
+    "DOI": re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)\]]"),
+    "PMID": re.compile(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/)(\d{5,9})"),
+    "PMCID": re.compile(r"\bPMC\d{5,9}\b"),
+    "NCT": re.compile(r"\bNCT\d{8}\b"),
+    "ChiCTR": re.compile(r"\bChiCTR[0-9A-Za-z-]+\b"),
+    "ISRCTN": re.compile(r"\bISRCTN\d{8}\b"),
+}
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers carrying a unit or %, and ratios such as 18/20, normalised ("1,000" -> "1000")."""
+    found: set[str] = set()
+    for value in _PERCENT.findall(text):
+        found.add(value.replace(",", "") + "%")
+    for pattern in (_NUMBER_WITH_UNIT, _NUMBER_AFTER_UNIT):
+        for value in pattern.findall(text):
+            value = value.replace(",", "")
+            if not _CALENDAR_YEAR.match(value):
+                found.add(value)
+    for a, b in _RATIO.findall(text):
+        found.add(f"{a}/{b}")
+    return found
+
+
+def identifiers(path: Path) -> set[str]:
+    """DOIs, PMIDs, PMCIDs and trial IDs in the article's text and link targets."""
+    node = article(path)
+    haystack = node.get_text(" ") + " " + " ".join(a.get("href", "") for a in node.select("a[href]"))
+    found = set()
+    for kind, pattern in IDENTIFIER_PATTERNS.items():
+        for match in pattern.finditer(haystack):
+            value = match.group(1) if pattern.groups else match.group(0)
+            found.add(f"{kind} {value.lower() if kind == 'DOI' else value}")
+    return found
+
+
+def number_differences(english: str, chinese: str) -> tuple[set[str], set[str]]:
+    """(numbers only in the English text, numbers only in the Chinese text)."""
+    en, zh = numbers(english), numbers(chinese)
+    return en - zh, zh - en

@@ -1,0 +1,114 @@
+"""The three ways of reading, in the real Chromium: over http://127.0.0.1 and from file:// with no server.
+Language switch lands on the same page, search answers in the reader's language, nothing is fetched from
+another origin, and the console stays clean."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+import site_html
+from conftest import LANGUAGES, language_root, page_names
+
+pytestmark = pytest.mark.browser
+
+# From file:// Chromium refuses the theme's fetch of sitemap.xml (used by the language selector on a web
+# server). It is harmless offline, and the only console error we accept there.
+FILE_SITEMAP_REFUSAL = re.compile(r"sitemap\.xml|Failed to load resource: net::ERR_FAILED")
+
+
+class Reader:
+    """One browser tab that remembers every request and console error."""
+
+    def __init__(self, browser, site_url: str):
+        self.origin = urlsplit(site_url)
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def foreign_requests(self) -> list[str]:
+        foreign = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if (parts.scheme, parts.netloc) != (self.origin.scheme, self.origin.netloc):
+                foreign.append(url)
+        return foreign
+
+    def unexpected_errors(self) -> list[str]:
+        if self.origin.scheme == "file":
+            return [e for e in self.errors if not FILE_SITEMAP_REFUSAL.search(e)]
+        return list(self.errors)
+
+    def search(self, query: str) -> list[str]:
+        """Type a query into the theme's search box; return the result links (absolute URLs)."""
+        page = self.page
+        page.wait_for_load_state("load")
+        page.keyboard.press("/")
+        box = page.locator("input.md-search__input")
+        box.fill(query)
+        box.press("End")  # the theme reacts to key events; fill() alone does not start a search
+        page.wait_for_function(
+            "() => { const m = document.querySelector('.md-search-result__meta');"
+            " return m && !/Type to start|键入以开始/.test(m.textContent) }", timeout=15000)
+        return page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+
+
+@pytest.fixture
+def reader(browser, site_url):
+    tab = Reader(browser, site_url)
+    yield tab
+    foreign, errors = tab.foreign_requests(), tab.unexpected_errors()
+    tab.context.close()
+    assert not foreign, f"requests left the site's origin: {foreign}"
+    assert not errors, f"console errors: {errors}"
+
+
+def _url(site_url: str, language: str, name: str) -> str:
+    return site_url + ("" if language == "en" else f"{language}/") + name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_language_switch_lands_on_the_same_page(reader, site_url, language):
+    other = next(lang for lang in LANGUAGES if lang != language)
+    for name in page_names():
+        reader.page.goto(_url(site_url, language, name))
+        assert reader.page.locator("html").get_attribute("lang") == language
+        reader.page.hover(".md-header__option .md-select")
+        with reader.page.expect_navigation():
+            reader.page.click(f"a.md-select__link[hreflang='{other}']")
+        expected = _url(site_url, other, name)
+        assert reader.page.url.split("?")[0].split("#")[0] == expected, (
+            f"switching {language}->{other} on {name} landed on {reader.page.url}, expected {expected}")
+        assert reader.page.locator("html").get_attribute("lang") == other
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_searching_a_page_title_finds_it_in_the_readers_language(reader, site, site_url, language):
+    root = _url(site_url, language, "")
+    for name in page_names():
+        title = site_html.soup(language_root(site, language) / name).select_one("article h1").get_text(" ", strip=True)
+        title = title.replace("¶", "").strip()
+        reader.page.goto(_url(site_url, language, name))
+        results = reader.search(title)
+        assert results, f"searching {title!r} on {language}/{name} found nothing"
+        wrong = [r for r in results if not r.startswith(root) or (language == "en" and r.startswith(site_url + "zh/"))]
+        assert not wrong, f"searching {title!r} on {language}/{name} returned other-language results: {wrong}"
+        found = [r.split("?")[0].split("#")[0] for r in results]
+        assert _url(site_url, language, name) in found, f"searching {title!r} did not find {language}/{name}: {found}"
+
+
+def test_english_and_chinese_queries_stay_in_their_language(reader, site_url):
+    reader.page.goto(_url(site_url, "en", "index.html"))
+    english = reader.search("fratricide")
+    assert english and all("/zh/" not in r for r in english), f"English query results: {english}"
+    reader.page.goto(_url(site_url, "zh", "index.html"))
+    chinese = reader.search("自相残杀")
+    assert chinese and all(r.startswith(site_url + "zh/") for r in chinese), f"Chinese query results: {chinese}"

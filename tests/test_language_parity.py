@@ -1,0 +1,92 @@
+"""English and Chinese pages must say the same thing: same pages, navigation, sections, figures, tables,
+citations, numbers and identifiers."""
+
+from __future__ import annotations
+
+import pytest
+
+import site_html
+from conftest import LANGUAGES, ROOT, language_root, page_names
+
+PAGES = page_names()
+
+
+def test_every_page_exists_in_both_languages():
+    sources = {
+        lang: sorted(p.relative_to(ROOT / "docs" / lang).as_posix() for p in (ROOT / "docs" / lang).rglob("*.md"))
+        for lang in LANGUAGES
+    }
+    assert sources["en"], "docs/en/ has no pages"
+    assert sources["en"] == sources["zh"], (
+        f"pages only in docs/en/: {sorted(set(sources['en']) - set(sources['zh']))}; "
+        f"only in docs/zh/: {sorted(set(sources['zh']) - set(sources['en']))}"
+    )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_is_built_in_both_languages(site, page):
+    for lang in LANGUAGES:
+        built = language_root(site, lang) / page
+        assert built.is_file(), f"{built.relative_to(site)} was not built"
+        html_lang = site_html.soup(built).html.get("lang")
+        assert html_lang == lang, f"{built.relative_to(site)}: <html lang='{html_lang}'>, expected '{lang}'"
+
+
+def _navigation(path):
+    """The primary navigation as (depth, target) pairs; targets relative to the language root."""
+    nav = site_html.soup(path).select_one("nav.md-nav--primary")
+    items = []
+    for link in nav.select("a.md-nav__link[href]"):
+        depth = len(link.find_parents("ul"))
+        items.append((depth, link["href"].split("#")[0]))
+    return items
+
+
+def test_navigation_has_the_same_shape(site):
+    en = _navigation(site / "index.html")
+    zh = _navigation(site / "zh" / "index.html")
+    assert en, "no primary navigation found on index.html"
+    assert en == zh, f"navigation differs:\n  en: {en}\n  zh: {zh}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_pairs_have_the_same_structure(site, page):
+    en = site_html.structure(site / page)
+    zh = site_html.structure(site / "zh" / page)
+    for field in ("headings", "figures", "images", "tables", "citations", "admonitions"):
+        assert getattr(en, field) == getattr(zh, field), (
+            f"docs/en/{page[:-5]}.md and docs/zh/{page[:-5]}.md differ in {field}:\n"
+            f"  en: {getattr(en, field)}\n  zh: {getattr(zh, field)}"
+        )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_pairs_state_the_same_numbers(site, page):
+    only_en, only_zh = site_html.number_differences(
+        site_html.article_text(site / page), site_html.article_text(site / "zh" / page)
+    )
+    assert not only_en and not only_zh, (
+        f"numbers with a unit, % or ratio differ between docs/en/{page[:-5]}.md and docs/zh/{page[:-5]}.md:\n"
+        f"  only in English: {sorted(only_en)}\n  only in Chinese: {sorted(only_zh)}"
+    )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_pairs_cite_the_same_identifiers(site, page):
+    en, zh = site_html.identifiers(site / page), site_html.identifiers(site / "zh" / page)
+    assert en == zh, (
+        f"identifiers differ between docs/en/{page[:-5]}.md and docs/zh/{page[:-5]}.md:\n"
+        f"  only in English: {sorted(en - zh)}\n  only in Chinese: {sorted(zh - en)}"
+    )
+
+
+def test_a_changed_number_in_one_language_is_caught(site):
+    """The number check itself must be able to fail: change one number on a real page pair."""
+    page = next(p for p in PAGES if site_html.numbers(site_html.article_text(site / p)))
+    english = site_html.article_text(site / page)
+    chinese = site_html.article_text(site / "zh" / page)
+    assert site_html.number_differences(english, chinese) == (set(), set())
+    target = sorted(site_html.numbers(chinese))[0]
+    changed = chinese.replace(target.split("/")[0].rstrip("%"), "987654", 1)
+    only_en, only_zh = site_html.number_differences(english, changed)
+    assert only_en or only_zh, f"changing {target} in zh/{page} went unnoticed"
