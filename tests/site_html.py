@@ -11,7 +11,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 # elements whose text is chrome, not page content
-_NOT_CONTENT = ".headerlink, .atlas-reviewed, script, style"
+_NOT_CONTENT = ".headerlink, .atlas-reviewed, .atlas-def, sup.atlas-cite, script, style"
 
 
 @lru_cache(maxsize=None)
@@ -73,7 +73,8 @@ _NUMBER_WITH_UNIT = re.compile(rf"(?<![\w.])({_NUMBER})\s*(?:{_UNIT_AFTER})")
 _NUMBER_AFTER_UNIT = re.compile(rf"\b{_UNIT_BEFORE}({_NUMBER})\b", re.I)
 _PERCENT = re.compile(rf"(?<![\w.])({_NUMBER})\s*[%％]")
 _RATIO = re.compile(r"(?<![\w./])(\d+)\s*/\s*(\d+)(?![\w/])")
-_CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
+# any standalone number (not part of CD7, NCT…, IL-15, 10^6)
+_STANDALONE = re.compile(rf"(?<![\w.\-^/])({_NUMBER})(?![\w^])")
 
 IDENTIFIER_PATTERNS = {
     "DOI": re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)\]]"),
@@ -86,15 +87,19 @@ IDENTIFIER_PATTERNS = {
 
 
 def numbers(text: str) -> set[str]:
-    """Numbers carrying a unit or %, and ratios such as 18/20, normalised ("1,000" -> "1000")."""
+    """The numbers a reader would quote, normalised ("1,000" -> "1000"): percentages, ratios such as 18/20,
+    numbers next to a unit, and every decimal or number above 10 (small counts may be spelled out in English)."""
     found: set[str] = set()
+    for value in _STANDALONE.findall(text):
+        value = value.replace(",", "")
+        if "." in value or float(value) > 10:
+            found.add(value)
     for value in _PERCENT.findall(text):
         found.add(value.replace(",", "") + "%")
     for pattern in (_NUMBER_WITH_UNIT, _NUMBER_AFTER_UNIT):
         for value in pattern.findall(text):
             value = value.replace(",", "")
-            if not _CALENDAR_YEAR.match(value):
-                found.add(value)
+            found.add(value)
     for a, b in _RATIO.findall(text):
         found.add(f"{a}/{b}")
     return found

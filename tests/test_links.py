@@ -59,7 +59,8 @@ def _link_problems(site: Path, page: Path) -> list[str]:
             if tag == "a" and target.suffix == ".html" and not node.get("hreflang"):
                 target_rel = target.relative_to(site.resolve())
                 target_language = "zh" if target_rel.parts[0] == "zh" else "en"
-                if target_language != page_language and target_rel.name != "404.html":
+                # the 404 page is served for any missing URL, so it is not tied to one language root
+                if target_language != page_language and here.name != "404.html":
                     problems.append(f"{here}: link {url!r} leaves the '{page_language}' pages for '{target_language}'")
     return problems
 

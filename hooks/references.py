@@ -1,0 +1,148 @@
+"""Render data/references.yaml into pages.
+
+- `[@Key]` / `[@Key1; @Key2]` in a page become numbered citation links (numbers in order of first appearance
+  on the page; same numbers in both languages because the markers are the same), and the page gets a
+  reference list at its end. Abstract-only, secondary and preclinical sources carry a visible label
+  wherever they are cited.
+- `[[bibliography]]` on a line of its own renders every reference, grouped by publication type.
+An unknown key fails the build, naming the page and the key.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).parent))
+import evidence  # noqa: E402
+
+MARKER = re.compile(r"\[(@[A-Za-z][\w-]*(?:\s*;\s*@[A-Za-z][\w-]*)*)\]")
+BIBLIOGRAPHY = re.compile(r"^\[\[bibliography\]\]\s*$", re.M)
+TYPE_ORDER = ("primary", "meta-analysis", "review", "guideline", "abstract", "secondary", "registry", "patent")
+FLAGGED_TYPES = ("abstract", "secondary")
+
+
+def _flags(ref: dict, ev, language: str) -> list[str]:
+    flags = [ev.label("citation_flag", ref["type"], language)] if ref["type"] in FLAGGED_TYPES else []
+    if ref.get("preclinical"):
+        flags.append(ev.label("citation_flag", "preclinical", language))
+    return flags
+
+
+def _registry_link(trial_id: str) -> str:
+    if trial_id.startswith("NCT"):
+        return f'<a href="https://clinicaltrials.gov/study/{trial_id}">{trial_id}</a>'
+    if trial_id.startswith("ISRCTN"):
+        return f'<a href="https://www.isrctn.com/{trial_id}">{trial_id}</a>'
+    return html.escape(trial_id)
+
+
+def format_reference(ref: dict, ev, language: str) -> str:
+    """One reference, Vancouver-like, as HTML: authors. Title. Journal. Year;Vol(Issue):Pages. links. label."""
+    e = html.escape
+    parts = []
+    if ref.get("authors"):
+        parts.append(e(ref["authors"].rstrip(".")) + ".")
+    parts.append(f'<cite>{e(ref["title"].rstrip("."))}.</cite>')
+    source = e(ref["journal"]) + ". " if ref.get("journal") else ""
+    source += str(ref.get("year", ""))
+    if ref.get("volume"):
+        source += f';{e(ref["volume"])}'
+        if ref.get("issue"):
+            source += f'({e(ref["issue"])})'
+    if ref.get("pages"):
+        source += f':{e(str(ref["pages"]))}'
+    if source:
+        parts.append(source.rstrip(". ") + ".")
+    links = []
+    if ref.get("doi"):
+        links.append(f'<a href="https://doi.org/{e(ref["doi"])}">doi:{e(ref["doi"])}</a>')
+    if ref.get("pmid"):
+        links.append(f'<a href="https://pubmed.ncbi.nlm.nih.gov/{ref["pmid"]}/">PMID: {ref["pmid"]}</a>')
+    if ref.get("pmcid"):
+        links.append(f'<a href="https://pmc.ncbi.nlm.nih.gov/articles/{ref["pmcid"]}/">{ref["pmcid"]}</a>')
+    for trial_id in ref.get("registry", []):
+        links.append(_registry_link(trial_id))
+    if ref.get("patent"):
+        links.append(html.escape(ref["patent"]))
+    if ref.get("record_url"):
+        label = ev.label("ui", "record_page", language)
+        if ref["record_url"].startswith("https://"):
+            links.append(f'<a href="{e(ref["record_url"])}">{label}</a>')
+        else:
+            links.append(f"{label}: {e(urlsplit(ref['record_url']).netloc)}")
+    if ref.get("url") and not (ref.get("doi") or ref.get("pmid")):
+        label = ev.label("ui", "source_page", language)
+        if ref["url"].startswith("https://"):
+            links.append(f'<a href="{e(ref["url"])}">{label}</a>')
+        else:
+            links.append(f"{label}: {e(urlsplit(ref['url']).netloc)}")
+    if links:
+        parts.append(" · ".join(links))
+    type_label = ev.label("reference_type", ref["type"], language)
+    flags = "".join(f' <span class="atlas-flag">{e(f)}</span>' for f in _flags(ref, ev, language))
+    if ref.get("identifier_note"):
+        flags += f' <span class="atlas-flag atlas-flag--pending">{e(ev.label("ui", "identifier_pending", language))}</span>'
+    parts.append(f'<span class="atlas-ref-type">{e(type_label)}</span>{flags}')
+    return " ".join(parts)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    ev = evidence.get(config)
+    language = evidence.language_of(page)
+    numbers: dict[str, int] = {}
+
+    def cite(match: re.Match) -> str:
+        links = []
+        for key in (k.strip().lstrip("@") for k in match.group(1).split(";")):
+            ref = ev.references.get(key)
+            if ref is None:
+                raise PluginError(
+                    f"{evidence.source_of(page)}: unknown citation key '{key}' in [{match.group(1)}] "
+                    f"(no entry with key: {key} in data/references.yaml)")
+            number = numbers.setdefault(key, len(numbers) + 1)
+            ev.cited.setdefault(key, set()).add(page.file.src_uri)
+            flags = "".join(f'<span class="atlas-flag">{html.escape(f)}</span>' for f in _flags(ref, ev, language))
+            links.append(f'<a href="#ref-{key}" data-cite="{key}" title="{html.escape(ref["title"])}">{number}</a>{flags}')
+        return f'<sup class="atlas-cite">[{", ".join(links)}]</sup>'
+
+    markdown = MARKER.sub(cite, markdown)
+    if BIBLIOGRAPHY.search(markdown):
+        markdown = BIBLIOGRAPHY.sub(lambda m: _bibliography(ev, language), markdown)
+    if not numbers:
+        return markdown
+    heading = ev.label("ui", "references_heading", language)
+    items = "\n".join(
+        f'<li id="ref-{key}" value="{number}">{format_reference(ev.references[key], ev, language)}</li>'
+        for key, number in numbers.items()
+    )
+    return f'{markdown.rstrip()}\n\n## {heading} {{ #references }}\n\n<ol class="atlas-references">\n{items}\n</ol>\n'
+
+
+def _bibliography(ev, language: str) -> str:
+    blocks = []
+    for ref_type in TYPE_ORDER:
+        refs = sorted((r for r in ev.references.values() if r["type"] == ref_type),
+                      key=lambda r: (r.get("authors") or r["title"]).lower())
+        if not refs:
+            continue
+        heading = ev.label("reference_type", ref_type, language)
+        items = "\n".join(
+            f'<li id="bib-{r["key"]}">{format_reference(r, ev, language)}'
+            f' <span class="atlas-verified">{_verified(r, language)}</span></li>'
+            for r in refs
+        )
+        blocks.append(f"## {heading} {{ #{ref_type} }}\n\n<ul class=\"atlas-references atlas-bibliography\">\n{items}\n</ul>\n")
+    return "\n".join(blocks)
+
+
+def _verified(ref: dict, language: str) -> str:
+    hosts = sorted({urlsplit(u).netloc for u in ref["verified_from"]})
+    label = "Identifiers checked on" if language == "en" else "标识符核对来源"
+    separator = ": " if language == "en" else "："
+    return f"{label}{separator}{html.escape(', '.join(hosts))}"
