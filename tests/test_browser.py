@@ -22,9 +22,9 @@ FILE_SITEMAP_REFUSAL = re.compile(r"sitemap\.xml|Failed to load resource: net::E
 class Reader:
     """One browser tab that remembers every request and console error."""
 
-    def __init__(self, browser, site_url: str):
+    def __init__(self, browser, site_url: str, **context_options):
         self.origin = urlsplit(site_url)
-        self.context = browser.new_context()
+        self.context = browser.new_context(**context_options)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -53,12 +53,20 @@ class Reader:
         page.wait_for_load_state("load")
         page.keyboard.press("/")
         box = page.locator("input.md-search__input")
-        box.fill(query)
-        box.press("End")  # the theme reacts to key events; fill() alone does not start a search
-        page.wait_for_function(
-            "() => { const m = document.querySelector('.md-search-result__meta');"
-            " return m && !/Type to start|键入以开始/.test(m.textContent) }", timeout=15000)
-        return page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+        results: list[str] = []
+        # the index loads in a worker after the page; a query typed before it is ready finds nothing,
+        # so type it again until results come or 10 s pass (an empty answer then is a real failure)
+        for _ in range(20):
+            box.fill(query)
+            box.press("End")  # the theme reacts to key events; fill() alone does not start a search
+            page.wait_for_function(
+                "() => { const m = document.querySelector('.md-search-result__meta');"
+                " return m && !/Type to start|键入以开始/.test(m.textContent) }", timeout=15000)
+            results = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+            if results:
+                break
+            page.wait_for_timeout(500)
+        return results
 
 
 @pytest.fixture
@@ -112,3 +120,40 @@ def test_english_and_chinese_queries_stay_in_their_language(reader, site_url):
     reader.page.goto(_url(site_url, "zh", "index.html"))
     chinese = reader.search("自相残杀")
     assert chinese and all(r.startswith(site_url + "zh/") for r in chinese), f"Chinese query results: {chinese}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_inline_definitions_open_on_hover_tap_and_keyboard(browser, site_url, language):
+    url = _url(site_url, language, "fratricide.html")
+    desktop = Reader(browser, site_url)
+    phone = Reader(browser, site_url, viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+    try:
+        page = desktop.page
+        page.goto(url)
+        term = page.locator("article .atlas-term").first
+        definition = term.locator(".atlas-def")
+        assert not definition.is_visible(), "definition visible before any interaction"
+        term.hover()
+        assert definition.is_visible(), "hover did not show the definition"
+
+        page.mouse.move(0, 0)
+        page.goto(url)
+        for _ in range(200):  # keyboard only: Tab until the first term has focus
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('atlas-term')"):
+                break
+        focused = page.locator(".atlas-term:focus")
+        assert focused.count() == 1, "no inline term reachable with the Tab key"
+        assert focused.locator(".atlas-def").is_visible(), "keyboard focus did not show the definition"
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none", "focused term has no visible focus outline"
+
+        phone.page.goto(url)
+        tapped = phone.page.locator("article .atlas-term").first
+        tapped.tap()
+        assert tapped.locator(".atlas-def").is_visible(), "tap did not show the definition"
+    finally:
+        for tab in (desktop, phone):
+            errors, foreign = tab.unexpected_errors(), tab.foreign_requests()
+            tab.context.close()
+            assert not errors and not foreign, f"console errors {errors}, foreign requests {foreign}"
