@@ -21,7 +21,8 @@ import evidence  # noqa: E402
 DIRECTIVE = re.compile(r"^\[\[glossary\]\]\s*$", re.M)
 # no definitions inside these: headings, links, code, citation markers, other terms, reference lists
 SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "script", "style", "sup", "dfn", "caption", "th"}
-SKIP_CLASSES = {"atlas-term", "atlas-def", "atlas-references", "admonition-title", "atlas-reviewed", "atlas-table-note"}
+SKIP_CLASSES = {"atlas-term", "atlas-def", "atlas-references", "admonition-title", "atlas-reviewed", "atlas-table-note",
+                "atlas-print-footer", "atlas-offline-notice"}
 OTHER = {"en": "zh", "zh": "en"}
 
 

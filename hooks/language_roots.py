@@ -35,6 +35,17 @@ def _language_prefixes(config) -> dict[str, str]:
     }
 
 
+_404_PAGES: dict[str, str] = {}
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    """Keep the default language's 404 page: every language build writes site/404.html, the last one wins."""
+    i18n = _i18n(config)
+    if template_name == "404.html" and i18n is not None and i18n.current_language == i18n.default_language:
+        _404_PAGES["default"] = output
+    return output
+
+
 def on_post_page(output: str, page, config) -> str:
     """Make a non-default language page look for search/ under its own language root."""
     prefix = next((p for p in _language_prefixes(config).values() if p and page.url.startswith(p)), "")
@@ -57,6 +68,8 @@ def on_post_build(config) -> None:
     if i18n is None or i18n.building:  # inner per-language builds: wait for the final merged index
         return
     site = Path(config.site_dir)
+    if "default" in _404_PAGES:
+        (site / "404.html").write_text(_404_PAGES["default"], encoding="utf-8")
     merged_path = site / "search" / "search_index.json"
     merged = json.loads(merged_path.read_text(encoding="utf-8"))
     prefixes = _language_prefixes(config)

@@ -1,4 +1,5 @@
-"""Show each page's `last_reviewed` date (front matter, required) under its title, in the page's language."""
+"""Show each page's `last_reviewed` date (front matter, required) under its title, in the page's language,
+and in a footer line that only print shows: the page's web address and its review date."""
 
 from __future__ import annotations
 
@@ -34,4 +35,11 @@ def on_page_content(html: str, page, config, files) -> str:
         f'<time datetime="{value.isoformat()}">{value.isoformat()}</time></p>'
     )
     html, found = _H1_END.subn(r"\1" + line, html, count=1)
-    return html if found else line + html
+    if not found:
+        html = line + html
+    address = (config.site_url or "") + page.url
+    footer = (
+        f'<p class="atlas-print-footer" data-search-exclude>{address} · {LABELS[_locale(page)]}{SEPARATORS[_locale(page)]}'
+        f"{value.isoformat()}</p>"
+    )
+    return html + footer

@@ -11,7 +11,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 # elements whose text is chrome, not page content
-_NOT_CONTENT = ".headerlink, .atlas-reviewed, .atlas-def, sup.atlas-cite, script, style"
+_NOT_CONTENT = ".headerlink, .atlas-reviewed, .atlas-print-footer, .atlas-offline-notice, .atlas-def, sup.atlas-cite, script, style"
 
 
 @lru_cache(maxsize=None)

@@ -4,84 +4,12 @@ another origin, and the console stays clean."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 import pytest
 
 import site_html
-from conftest import LANGUAGES, language_root, page_names
+from conftest import LANGUAGES, Reader, language_root, page_names, site_url_for as _url
 
 pytestmark = pytest.mark.browser
-
-# From file:// Chromium refuses the theme's fetch of sitemap.xml (used by the language selector on a web
-# server). It is harmless offline, and the only console error we accept there.
-FILE_SITEMAP_REFUSAL = re.compile(r"sitemap\.xml|Failed to load resource: net::ERR_FAILED")
-
-
-class Reader:
-    """One browser tab that remembers every request and console error."""
-
-    def __init__(self, browser, site_url: str, **context_options):
-        self.origin = urlsplit(site_url)
-        self.context = browser.new_context(**context_options)
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def foreign_requests(self) -> list[str]:
-        foreign = []
-        for url in self.requests:
-            parts = urlsplit(url)
-            if parts.scheme in ("data", "blob", "about"):
-                continue
-            if (parts.scheme, parts.netloc) != (self.origin.scheme, self.origin.netloc):
-                foreign.append(url)
-        return foreign
-
-    def unexpected_errors(self) -> list[str]:
-        if self.origin.scheme == "file":
-            return [e for e in self.errors if not FILE_SITEMAP_REFUSAL.search(e)]
-        return list(self.errors)
-
-    def search(self, query: str) -> list[str]:
-        """Type a query into the theme's search box; return the result links (absolute URLs)."""
-        page = self.page
-        page.wait_for_load_state("load")
-        page.keyboard.press("/")
-        box = page.locator("input.md-search__input")
-        results: list[str] = []
-        # the index loads in a worker after the page; a query typed before it is ready finds nothing,
-        # so type it again until results come or 10 s pass (an empty answer then is a real failure)
-        for _ in range(20):
-            box.fill(query)
-            box.press("End")  # the theme reacts to key events; fill() alone does not start a search
-            page.wait_for_function(
-                "() => { const m = document.querySelector('.md-search-result__meta');"
-                " return m && !/Type to start|键入以开始/.test(m.textContent) }", timeout=15000)
-            results = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
-            if results:
-                break
-            page.wait_for_timeout(500)
-        return results
-
-
-@pytest.fixture
-def reader(browser, site_url):
-    tab = Reader(browser, site_url)
-    yield tab
-    foreign, errors = tab.foreign_requests(), tab.unexpected_errors()
-    tab.context.close()
-    assert not foreign, f"requests left the site's origin: {foreign}"
-    assert not errors, f"console errors: {errors}"
-
-
-def _url(site_url: str, language: str, name: str) -> str:
-    return site_url + ("" if language == "en" else f"{language}/") + name
-
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_language_switch_lands_on_the_same_page(reader, site_url, language):
