@@ -48,6 +48,11 @@ def _matches(trial: dict, filters) -> bool:
     return True
 
 
+def _text(value, language: str) -> str:
+    """A field that is either shared by both languages or given per language."""
+    return value[language] if isinstance(value, dict) else str(value)
+
+
 def _row(trial: dict, ev, language: str) -> str:
     e = html.escape
     label = lambda group, value: e(ev.label(group, value, language))  # noqa: E731
@@ -70,7 +75,8 @@ def _row(trial: dict, ev, language: str) -> str:
     citations = "[" + "; ".join(f"@{k}" for k in trial["refs"]) + "]"
     cells = [
         f'<strong>{e(name)}</strong><br><small>{e(trial["sponsor"])}</small>',
-        f'{label("maturity", trial["maturity"])}<br>{e(trial["disease"])}<br>n = {e(trial["n"])}',
+        f'{label("maturity", trial["maturity"])}<br>{e(_text(trial["disease"], language))}'
+        f'<br>n = {e(_text(trial["n"], language))}',
         engineering,
         registry,
         e(trial["response"][language]),
