@@ -214,17 +214,14 @@ def test_the_build_fails_on_bad_data(project_copy, tmp_path):
     assert "data/references.yaml: 'Pan2021': doi" in result.output, result.output[-3000:]
 
 
-def test_unknown_citation_key_fails_the_build_naming_page_and_key(project_copy, tmp_path):
-    page = project_copy / "docs/zh/about.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n未知来源 [@Nobody2099]。\n", encoding="utf-8")
+@pytest.mark.parametrize("page, addition, message", [
+    ("docs/zh/about.md", "\n未知来源 [@Nobody2099]。\n", "docs/zh/about.md: unknown citation key 'Nobody2099'"),
+    ("docs/en/about.md", "\n[[trials fratricide=magic]]\n",
+     "docs/en/about.md: [[trials fratricide=magic]]: 'magic' is not a value of fratricide"),
+], ids=["unknown citation key", "unknown trials filter value"])
+def test_bad_marker_in_a_page_fails_the_build_naming_page_and_key(project_copy, tmp_path, page, addition, message):
+    path = project_copy / page
+    path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
     result = build(project_copy, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/zh/about.md: unknown citation key 'Nobody2099'" in result.output, result.output[-3000:]
-
-
-def test_unknown_trials_filter_fails_the_build_naming_page_and_field(project_copy, tmp_path):
-    page = project_copy / "docs/en/about.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n[[trials fratricide=magic]]\n", encoding="utf-8")
-    result = build(project_copy, tmp_path / "site")
-    assert result.returncode != 0
-    assert "docs/en/about.md: [[trials fratricide=magic]]: 'magic' is not a value of fratricide" in result.output
+    assert message in result.output, result.output[-3000:]
