@@ -25,6 +25,7 @@ MARKER = re.compile(r"\[(@[A-Za-z][\w-]*(?:\s*;\s*@[A-Za-z][\w-]*)*)\]")
 BIBLIOGRAPHY = re.compile(r"^\[\[bibliography\]\]\s*$", re.M)
 TYPE_ORDER = ("primary", "meta-analysis", "review", "guideline", "abstract", "secondary", "registry", "patent")
 FLAGGED_TYPES = ("abstract", "secondary")
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _flags(ref: dict, ev, language: str) -> list[str]:
@@ -48,7 +49,9 @@ def format_reference(ref: dict, ev, language: str) -> str:
     parts = []
     if ref.get("authors"):
         parts.append(e(ref["authors"].rstrip(".")) + ".")
-    parts.append(f'<cite>{e(ref["title"].rstrip("."))}.</cite>')
+    # titles stay in their original language: mark English titles on Chinese pages for screen readers
+    title_lang = "" if language == "en" or CJK.search(ref["title"]) else ' lang="en"'
+    parts.append(f'<cite{title_lang}>{e(ref["title"].rstrip("."))}.</cite>')
     source = e(ref["journal"]) + ". " if ref.get("journal") else ""
     source += str(ref.get("year", ""))
     if ref.get("volume"):
