@@ -53,6 +53,10 @@ def _text(value, language: str) -> str:
     return value[language] if isinstance(value, dict) else str(value)
 
 
+def _bracket(text: str, language: str) -> str:
+    return f"({text})" if language == "en" else f"（{text}）"
+
+
 def _row(trial: dict, ev, language: str) -> str:
     e = html.escape
     label = lambda group, value: e(ev.label(group, value, language))  # noqa: E731
@@ -66,7 +70,7 @@ def _row(trial: dict, ev, language: str) -> str:
         f'{label("trial_column", "fratricide")}: {label("fratricide", trial["fratricide"])}',
         f'{label("trial_column", "gvhd_strategy")}: {label("gvhd_strategy", trial["gvhd_strategy"])}',
         f'{label("trial_column", "hvgr_strategy")}: {label("hvgr_strategy", trial["hvgr_strategy"])}',
-        f'{label("trial_column", "edits")}: {e(edits)} ({label("editing_tool", trial["editing_tool"])})',
+        f'{label("trial_column", "edits")}: {e(edits)} {_bracket(label("editing_tool", trial["editing_tool"]), language)}',
     ])
     if language == "zh":
         engineering = engineering.replace(": ", "：")
