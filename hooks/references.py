@@ -141,14 +141,14 @@ def _bibliography(ev, language: str) -> str:
         heading = ev.label("reference_type", ref_type, language)
         items = "\n".join(
             f'<li id="bib-{r["key"]}">{format_reference(r, ev, language)}'
-            f' <span class="atlas-verified">{_verified(r, language)}</span></li>'
+            f' <span class="atlas-verified">{_verified(r, ev, language)}</span></li>'
             for r in refs
         )
         blocks.append(f"## {heading} {{ #{ref_type} }}\n\n<ul class=\"atlas-references atlas-bibliography\">\n{items}\n</ul>\n")
     return "\n".join(blocks)
 
 
-def _verified(ref: dict, language: str) -> str:
+def _verified(ref: dict, ev, language: str) -> str:
     hosts = sorted({urlsplit(u).netloc for u in ref["verified_from"]})
-    label = "Identifiers checked on" if language == "en" else "标识符核对来源"
+    label = ev.label("ui", "checked_on", language)
     return f"{label}{_colon(language)}{html.escape(', '.join(hosts))}"
