@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import html
 import os
+import sys
+from pathlib import Path
 
-NOTICE = {
-    "en": "Offline copy built on {date} — check the online site for updates.",
-    "zh": "离线副本，生成于 {date}。内容可能已有更新，请以在线网站为准。",
-}
+sys.path.insert(0, str(Path(__file__).parent))
+import evidence  # noqa: E402  (labels live in data/labels.yaml)
 
 
 def on_page_content(content: str, page, config, files) -> str:
     date = os.environ.get("ATLAS_OFFLINE_BUILD_DATE")
     if not date:
         return content
-    language = getattr(page.file, "locale", "en")
-    text = html.escape(NOTICE[language].format(date=date))
+    notice = evidence.get(config).label("ui", "offline_notice", evidence.language_of(page))
+    text = html.escape(notice.format(date=date))
     return f'<p class="atlas-offline-notice" role="note" data-search-exclude>{text}</p>\n{content}'

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import datetime
 import re
+import sys
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-LABELS = {"en": "Last reviewed", "zh": "最近审阅"}
-SEPARATORS = {"en": ": ", "zh": "："}
+sys.path.insert(0, str(Path(__file__).parent))
+import evidence  # noqa: E402  (labels live in data/labels.yaml)
+
 _H1_END = re.compile(r"(</h1>)", re.I)
-
-
-def _locale(page) -> str:
-    return getattr(page.file, "locale", "en")
 
 
 def on_page_content(html: str, page, config, files) -> str:
@@ -30,8 +29,10 @@ def on_page_content(html: str, page, config, files) -> str:
     if not isinstance(value, datetime.date):
         raise PluginError(f"{source}: last_reviewed '{value}' is not a YYYY-MM-DD date")
     page.meta["last_reviewed"] = value.isoformat()
+    ev, language = evidence.get(config), evidence.language_of(page)
+    label = ev.label("ui", "last_reviewed", language) + ev.label("ui", "colon", language)
     line = (
-        f'<p class="atlas-reviewed">{LABELS[_locale(page)]}{SEPARATORS[_locale(page)]}'
+        f'<p class="atlas-reviewed">{label}'
         f'<time datetime="{value.isoformat()}">{value.isoformat()}</time></p>'
     )
     html, found = _H1_END.subn(r"\1" + line, html, count=1)
@@ -39,7 +40,7 @@ def on_page_content(html: str, page, config, files) -> str:
         html = line + html
     address = (config.site_url or "") + page.url
     footer = (
-        f'<p class="atlas-print-footer" data-search-exclude>{address} · {LABELS[_locale(page)]}{SEPARATORS[_locale(page)]}'
+        f'<p class="atlas-print-footer" data-search-exclude>{address} · {label}'
         f"{value.isoformat()}</p>"
     )
     return html + footer

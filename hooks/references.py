@@ -35,10 +35,6 @@ def _flags(ref: dict, ev, language: str) -> list[str]:
     return flags
 
 
-def _colon(language: str) -> str:
-    return ": " if language == "en" else "："
-
-
 def _registry_link(trial_id: str) -> str:
     if trial_id.startswith("NCT"):
         return f'<a href="https://clinicaltrials.gov/study/{trial_id}">{trial_id}</a>'
@@ -82,13 +78,13 @@ def format_reference(ref: dict, ev, language: str) -> str:
         if ref["record_url"].startswith("https://"):
             links.append(f'<a href="{e(ref["record_url"])}">{label}</a>')
         else:
-            links.append(f"{label}{_colon(language)}{e(urlsplit(ref['record_url']).netloc)}")
+            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(urlsplit(ref['record_url']).netloc)}")
     if ref.get("url") and not (ref.get("doi") or ref.get("pmid")):
         label = ev.label("ui", "source_page", language)
         if ref["url"].startswith("https://"):
             links.append(f'<a href="{e(ref["url"])}">{label}</a>')
         else:
-            links.append(f"{label}{_colon(language)}{e(urlsplit(ref['url']).netloc)}")
+            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(urlsplit(ref['url']).netloc)}")
     if links:
         parts.append(" · ".join(links))
     type_label = ev.label("reference_type", ref["type"], language)
@@ -151,4 +147,4 @@ def _bibliography(ev, language: str) -> str:
 def _verified(ref: dict, ev, language: str) -> str:
     hosts = sorted({urlsplit(u).netloc for u in ref["verified_from"]})
     label = ev.label("ui", "checked_on", language)
-    return f"{label}{_colon(language)}{html.escape(', '.join(hosts))}"
+    return f"{label}{ev.label('ui', 'colon', language)}{html.escape(', '.join(hosts))}"
