@@ -32,7 +32,7 @@ def on_page_content(html: str, page, config, files) -> str:
     ev, language = evidence.get(config), evidence.language_of(page)
     label = ev.label("ui", "last_reviewed", language) + ev.label("ui", "colon", language)
     line = (
-        f'<p class="atlas-reviewed">{label}'
+        f'<p class="atlas-reviewed" data-search-exclude>{label}'
         f'<time datetime="{value.isoformat()}">{value.isoformat()}</time></p>'
     )
     html, found = _H1_END.subn(r"\1" + line, html, count=1)

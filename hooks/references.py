@@ -112,7 +112,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             ev.cited.setdefault(key, set()).add(page.file.src_uri)
             flags = "".join(f'<span class="atlas-flag">{html.escape(f)}</span>' for f in _flags(ref, ev, language))
             links.append(f'<a href="#ref-{key}" data-cite="{key}" title="{html.escape(ref["title"])}">{number}</a>{flags}')
-        return f'<sup class="atlas-cite">[{", ".join(links)}]</sup>'
+        # citation numbers and per-page reference lists are not what readers search for
+        return f'<sup class="atlas-cite" data-search-exclude>[{", ".join(links)}]</sup>'
 
     markdown = MARKER.sub(cite, markdown)
     if BIBLIOGRAPHY.search(markdown):
@@ -124,7 +125,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         f'<li id="ref-{key}" value="{number}">{format_reference(ev.references[key], ev, language)}</li>'
         for key, number in numbers.items()
     )
-    return f'{markdown.rstrip()}\n\n## {heading} {{ #references }}\n\n<ol class="atlas-references">\n{items}\n</ol>\n'
+    return f'{markdown.rstrip()}\n\n## {heading} {{ #references data-search-exclude }}\n\n<ol class="atlas-references">\n{items}\n</ol>\n'
 
 
 def _bibliography(ev, language: str) -> str:
