@@ -14,8 +14,10 @@ Runs after language_roots.py has written one index per language root. For each r
 - writes the entries to search/search_docs.js, which assets/javascripts/search.js loads when the reader opens
   search, and leaves the theme only the index configuration in search/search_index.json (and .js), which
   the theme fetches on every page load.
-Chinese text is left unsegmented: search.js cuts it into words in the browser with Intl.Segmenter, the same
-segmenter that cuts the queries, so that index and query always agree.
+Chinese text is left unsegmented: search.js cuts it into words in the browser, with the one function that also
+cuts the queries, so that index and query always agree. That function takes the site's own words first (the
+glossary's Chinese terms as jieba cuts them, written to search_docs.js as __searchWords: 单倍体, 髓系,
+综合征) and Intl.Segmenter's words elsewhere.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import json
 import re
 import sys
 from collections import Counter
+
+import jieba
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -37,7 +41,10 @@ ZWSP = "\u200b"  # the theme's search plugin puts it between the words jieba fin
 TAGS = re.compile(r"<[^>]+>")
 DOCS_FILE = "search_docs.js"
 GLOSSARY, REFERENCES = "glossary.html", "references.html"  # relative to a language root
-DOCS_GLOBAL = "__searchDocs"
+DOCS_GLOBAL, WORDS_GLOBAL = "__searchDocs", "__searchWords"
+# reference entries come after the sections that discuss a paper's subject, and still answer to its authors
+REFERENCE_BOOST = 0.001
+HAN_WORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
 
 
 RESTATEMENTS = re.compile(r'<table>|<div class="admonition abstract">')
@@ -149,15 +156,30 @@ def shape(docs: list[dict], ev, language: str) -> list[dict]:
     common = {t for t, n in counts.items() if n > len(sections) / 3}
     for doc in shaped:
         page, _, anchor = doc["location"].partition("#")
-        if page == GLOSSARY and anchor:  # a glossary entry answers to all its term's names
-            aliases = _aliases(_plain(doc), [own_names[anchor]])
-        elif doc["location"] in mentions:
-            aliases = _aliases(_plain(doc), [matchers[t] for t in mentions[doc["location"]] if t not in common])
-        else:
+        if page == REFERENCES and anchor:
+            doc["boost"] = REFERENCE_BOOST
             continue
-        if aliases:
-            doc["aliases"] = aliases
+        if page == GLOSSARY and anchor:  # a glossary entry answers to all its term's names, as its title does
+            doc["title_aliases"] = _aliases(_plain(doc), [own_names[anchor]])
+            continue
+        # a section answers to the other names of the terms in its heading as to its heading
+        in_title = [t for t in mentions[doc["location"]] if _mentions(_plain({"title": doc["title"]}), matchers[t])]
+        doc["title_aliases"] = _aliases(_plain(doc), [matchers[t] for t in in_title])
+        doc["aliases"] = _aliases(_plain(doc), [matchers[t] for t in mentions[doc["location"]]
+                                                if t not in common and t not in in_title])
+    for doc in shaped:
+        for field in ("aliases", "title_aliases"):
+            if not doc.get(field, True):
+                del doc[field]
     return shaped
+
+
+def site_words(ev) -> list[str]:
+    """The words of the glossary's Chinese terms, as jieba cuts them: what a general-purpose segmenter
+    (Intl.Segmenter) does not know, such as 单倍体 in 单倍体相合造血干细胞移植."""
+    terms = [n for t in ev.glossary for n in [t["zh"], *t.get("zh_alt", []), *t.get("match_zh", []),
+                                                    *t.get("aliases_zh", [])]]
+    return sorted({w for n in terms for w in jieba.cut(n) if HAN_WORD.match(w)})
 
 
 @event_priority(-300)  # after language_roots.py (-200) has written one index per language root
@@ -167,12 +189,14 @@ def on_post_build(config) -> None:
         return
     ev = evidence.get(config)
     site = Path(config.site_dir)
+    words = site_words(ev)
     for language, prefix in language_roots._language_prefixes(config).items():
         folder = site / prefix / "search"
         index = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
         docs = shape(index["docs"], ev, language)
         dump = lambda data: json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
-        (folder / DOCS_FILE).write_text(f"var {DOCS_GLOBAL} = {dump(docs)}", encoding="utf-8")
+        (folder / DOCS_FILE).write_text(
+            f"var {DOCS_GLOBAL} = {dump(docs)}\nvar {WORDS_GLOBAL} = {dump(words)}", encoding="utf-8")
         # the theme loads these on every page: configuration only, the entries come with search_docs.js
         stub = dump({"config": index["config"], "docs": []})
         (folder / "search_index.json").write_text(stub, encoding="utf-8")

@@ -158,26 +158,38 @@ class Reader:
             return [e for e in self.errors if not FILE_SITEMAP_REFUSAL.search(e)]
         return list(self.errors)
 
-    def search(self, query: str) -> list[str]:
-        """Type a query into the theme's search box; return the result links (absolute URLs)."""
+    def open_search(self) -> None:
+        """Open the theme's search as a reader does (the '/' key); wait until its entries have loaded."""
         page = self.page
         page.wait_for_load_state("load")
-        page.keyboard.press("/")
+        if not page.evaluate("!!document.activeElement && document.activeElement.matches('.md-search__input')"):
+            page.keyboard.press("/")
+        # the entries load when search first opens; until then the theme says it is initialising
+        page.wait_for_function(
+            "() => { const m = document.querySelector('.md-search-result__meta');"
+            " return m && !/Initializing|正在初始化/.test(m.textContent) }", timeout=15000)
+
+    def search(self, query: str) -> list[str]:
+        """Put a query into the theme's search box as pasted text (an `input` event, no key press); return
+        the result links (absolute URLs) in the order shown."""
+        return [href for href, _ in self.search_scored(query)]
+
+    def search_scored(self, query: str) -> list[tuple[str, float]]:
+        """Like search(), with the theme's score of each result."""
+        page = self.page
+        self.open_search()
         box = page.locator("input.md-search__input")
-        results: list[str] = []
-        # the index loads in a worker after the page; a query typed before it is ready finds nothing,
-        # so type it again until results come or 10 s pass (an empty answer then is a real failure)
-        for _ in range(20):
-            box.fill(query)
-            box.press("End")  # the theme reacts to key events; fill() alone does not start a search
-            page.wait_for_function(
-                "() => { const m = document.querySelector('.md-search-result__meta');"
-                " return m && !/Type to start|键入以开始/.test(m.textContent) }", timeout=15000)
-            results = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
-            if results:
-                break
-            page.wait_for_timeout(500)
-        return results
+        box.fill("")
+        page.wait_for_function(_META_SHOWS_PLACEHOLDER, timeout=15000)
+        box.fill(query)
+        page.wait_for_function(f"() => !({_META_SHOWS_PLACEHOLDER})()", timeout=15000)
+        return [tuple(r) for r in page.eval_on_selector_all(
+            ".md-search-result__link",
+            "links => links.map(a => [a.href, +a.querySelector('[data-md-score]').dataset.mdScore])")]
+
+
+_META_SHOWS_PLACEHOLDER = ("() => { const m = document.querySelector('.md-search-result__meta');"
+                           " return !!m && /Type to start|键入以开始/.test(m.textContent) }")
 
 
 @pytest.fixture

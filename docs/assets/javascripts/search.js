@@ -1,9 +1,11 @@
 /* The site's additions to the theme's search (Material for MkDocs 9.8); its interface stays as it is.
    1. The search entries (search/search_docs.js, written by hooks/search_index.py) load when the reader first
       opens search, not with every page: the index file the theme itself loads holds only the configuration.
-   2. Chinese is cut into words by one segmenter, Intl.Segmenter, in the entries (once, when they load) and in
-      the queries, so that the two agree; Latin letters or digits next to Chinese ("CD7阴性复发") become
-      words of their own. Query words are matched against the index's words, longest first.
+   2. Chinese is cut into words by one function, in the entries (once, when they load) and in the queries, so
+      that the two agree: the site's own words first (the glossary's terms, cut by jieba at build time:
+      单倍体, 髓系, 综合征), Intl.Segmenter's words elsewhere. Latin letters or digits next to Chinese
+      ("CD7阴性复发") become words of their own. Query words are then matched, longest first, against the
+      words of the index.
    3. Typing, pasting, dictation and IME input all start a search (the theme listens to key releases only).
    Loaded before the theme's bundle and after the iframe-worker shim (mkdocs.yml, extra.polyfills), so that
    it sees the search worker the theme creates, on a web server and from file:// alike. */
@@ -20,7 +22,8 @@
     ? new Intl.Segmenter("zh", { granularity: "word" }) : null
 
   let searchWorker = null, setup = null, opened = false, requested = false
-  const words = new Set()
+  let siteWords = new Set()                // from search_docs.js
+  const words = new Set()                  // every word of the index
 
   /* 1. entries on demand ------------------------------------------------------------------------------ */
 
@@ -51,6 +54,7 @@
     script.src = new URL("search/search_docs.js", base).href
     script.onload = () => {
       const docs = window.__searchDocs
+      siteWords = new Set(window.__searchWords)
       for (const doc of docs)
         for (const field of ["title", "text", "aliases"])
           if (doc[field]) doc[field] = separateWords(doc[field])
@@ -72,10 +76,22 @@
   function separateWords(text) {
     if (!segmenter) return text
     return text.replace(HAN_RUNS, run => {
-      const cut = [...segmenter.segment(run)].map(({ segment }) => segment)
+      const cut = cutWords(run)
       for (const word of cut) words.add(word)
       return "\u200b" + cut.join("\u200b") + "\u200b"
     })
+  }
+
+  // a run of Chinese characters as words: the longest site word at each position, else Intl.Segmenter's word
+  function cutWords(run) {
+    const ends = new Set([...segmenter.segment(run)].map(({ index, segment }) => index + segment.length))
+    const cut = []
+    for (let i = 0, j; i < run.length; i = j) {
+      for (j = Math.min(run.length, i + LONGEST_WORD); j > i + 1 && !siteWords.has(run.slice(i, j)); j--);
+      if (j === i + 1) j = Math.min(...[...ends].filter(end => end > i))
+      cut.push(run.slice(i, j))
+    }
+    return cut
   }
 
   function segmentQuery(query) {
@@ -90,9 +106,10 @@
     for (const { segment } of segmenter.segment(body)) {
       const han = HAN.test(segment), last = runs[runs.length - 1]
       if (last && last.han === han) last.text += segment
-      else runs.push({ han, text: segment, ends: new Set() })
-      if (han) runs[runs.length - 1].ends.add(runs[runs.length - 1].text.length)
+      else runs.push({ han, text: segment })
     }
+    for (const run of runs)
+      if (run.han) run.ends = new Set(cutWords(run.text).map((w, k, all) => all.slice(0, k + 1).join("").length))
     return runs
       .flatMap(run => run.han ? indexWords(run.text, run.ends) : [run.text])
       .map(word => sign + word)
