@@ -44,6 +44,10 @@ GLOSSARY, REFERENCES = "glossary.html", "references.html"  # relative to a langu
 DOCS_GLOBAL, WORDS_GLOBAL = "__searchDocs", "__searchWords"
 # reference entries come after the sections that discuss a paper's subject, and still answer to its authors
 REFERENCE_BOOST = 0.001
+# a term's glossary entry comes first for its name, without crowding out the sections for other queries
+GLOSSARY_BOOST = 0.02
+# the theme multiplies a page top's score by up to 5 and a section's by up to 2; readers want the section
+PAGE_TOP_BOOST = 0.4
 HAN_WORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
 
 
@@ -94,8 +98,8 @@ def _mentions(plain: str, matcher) -> bool:
 
 
 def _aliases(plain: str, matchers) -> str:
-    """The names, not already in the entry, of every term the entry mentions; a name that only adds words to
-    one the entry has ("CD7 分子" where it says "CD7") is left out."""
+    """The names, not already in `plain`, of every term given; a name that only adds words to one that is
+    there ("CD7 分子" where it says "CD7") is left out."""
     extra: list[str] = []
     for names, patterns, _variants in matchers:
         present = [n for n, p in zip(names, patterns) if p.search(plain)]
@@ -161,10 +165,16 @@ def shape(docs: list[dict], ev, language: str) -> list[dict]:
             continue
         if page == GLOSSARY and anchor:  # a glossary entry answers to all its term's names, as its title does
             doc["title_aliases"] = _aliases(_plain(doc), [own_names[anchor]])
+            doc["boost"] = GLOSSARY_BOOST
             continue
         # a section answers to the other names of the terms in its heading as to its heading
-        in_title = [t for t in mentions[doc["location"]] if _mentions(_plain({"title": doc["title"]}), matchers[t])]
-        doc["title_aliases"] = _aliases(_plain(doc), [matchers[t] for t in in_title])
+        title = _plain({"title": doc["title"]})
+        in_title = [t for t in mentions[doc["location"]] if _mentions(title, matchers[t])]
+        # only one-word names (CRS, NS7CAR): a longer name's common words (cell, 细胞) would rank as a heading
+        names = _aliases(title, [matchers[t] for t in in_title]).split(", ")
+        doc["title_aliases"] = ", ".join(n for n in names if n and not re.search(r"[\s\u3400-\u9fff]", n))
+        if "#" not in doc["location"]:  # the theme ranks a page's top 2.5 times its sections: undo that
+            doc["boost"] = round(doc.get("boost", 1) * PAGE_TOP_BOOST, 3)
         doc["aliases"] = _aliases(_plain(doc), [matchers[t] for t in mentions[doc["location"]]
                                                 if t not in common and t not in in_title])
     for doc in shaped:

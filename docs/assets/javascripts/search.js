@@ -95,7 +95,13 @@
   }
 
   function segmentQuery(query) {
-    if (!segmenter || typeof query !== "string" || !HAN.test(query)) return query
+    if (typeof query !== "string") return query
+    query = query
+      // the theme's query parser splits at hyphens anyway; as spaces, each word gets its own wildcard
+      .replace(/(\w)-(?=\w)/g, "$1 ")
+      // a lone letter (the T of CAR-T, T cells) matches itself, not every word that starts with it
+      .replace(/(^|\s)([A-Za-z])(?=\s|$)/g, "$1$2^1")
+    if (!segmenter || !HAN.test(query)) return query
     return query.split(/(\s+)/).map(part => HAN.test(part) ? segmentPart(part) : part).join("")
   }
 
