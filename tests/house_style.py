@@ -115,6 +115,16 @@ class HouseStyle:
             problems += self.check_text(text, language, lambda _o, n=number: f"{name}:{n}", name)
         return problems + self._link_texts(lines, name) if language == "zh" else problems
 
+    def check_svg(self, path: Path, language: str, name: str | None = None) -> list[Problem]:
+        """The text of a figure (its <text>, <title> and <desc> elements): it is read as part of the page."""
+        name = name or path.relative_to(self.root).as_posix()
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "xml")
+        problems = []
+        for element in soup.find_all(["text", "title", "desc"]):
+            text = element.get_text(" ")
+            problems += self.check_text(text, language, lambda o, t=text: f"{name}: \"{_context(t, o)}\"", name)
+        return problems
+
     # --- data fields ------------------------------------------------------------------------------
 
     def language_fields(self, name: str, items, path=()):

@@ -24,9 +24,10 @@ def _report(problems) -> str:
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_markdown_pages_follow_the_house_style(language):
-    problems = [p for page in sorted((ROOT / "docs" / language).glob("*.md"))
-                for p in STYLE.check_markdown(page, language)]
+def test_markdown_pages_and_figures_follow_the_house_style(language):
+    docs = ROOT / "docs" / language
+    problems = [p for page in sorted(docs.glob("*.md")) for p in STYLE.check_markdown(page, language)]
+    problems += [p for figure in sorted(docs.rglob("*.svg")) for p in STYLE.check_svg(figure, language)]
     assert not problems, f"house style (data/terminology.yaml), docs/{language}/:\n  {_report(problems)}"
 
 
