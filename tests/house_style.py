@@ -78,6 +78,7 @@ class HouseStyle:
         self.variant_fields = set(data.get("variant_fields", []))
         self.allow = data.get("allow", [])
         self.skip_html = ", ".join(s["selector"] for s in data.get("skip_html", []))
+        self._segments: dict[Path, list[tuple[str, str]]] = {}  # parsed pages, reused by the tests
 
     # --- the core: one text, one language ------------------------------------------------------------
 
@@ -160,6 +161,11 @@ class HouseStyle:
     def html_segments(self, path: Path) -> list[tuple[str, str]]:
         """The article's text as (source, text) pairs, one block per line: each element named by an `allow`
         entry for HTML ("html:<selector>") is its own segment, so only the rules it names are waived."""
+        if path not in self._segments:
+            self._segments[path] = self._html_segments(path)
+        return self._segments[path]
+
+    def _html_segments(self, path: Path) -> list[tuple[str, str]]:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
         node = soup.select_one("article.md-content__inner")
         for skipped in node.select(self.skip_html):
