@@ -1,4 +1,5 @@
-"""The evidence layer's data: data/references.yaml, data/trials.yaml, data/glossary.yaml and data/labels.yaml,
+"""The evidence layer's data: data/references.yaml, data/trials.yaml, data/glossary.yaml, data/labels.yaml and
+data/terminology.yaml (the Chinese house style, used by the tests),
 loaded once per build, validated against data/schema/*.schema.json (jsonschema) and cross-checked.
 
 Not a hook itself: the hooks citations.py, trials_table.py and glossary_terms.py import it.
@@ -16,7 +17,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from mkdocs.exceptions import PluginError
 
-DATA_FILES = ("references", "trials", "glossary")
+DATA_FILES = ("references", "trials", "glossary", "terminology")
 LANGUAGES = ("en", "zh")
 
 
@@ -80,8 +81,13 @@ def validate_file(root: Path, name: str) -> list:
     schema = json.loads((root / "data" / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
     problems = []
     for error in sorted(Draft202012Validator(schema).iter_errors(items), key=lambda e: list(e.absolute_path)):
-        where = _entry_name(items, list(error.absolute_path))
-        field_path = ".".join(str(p) for p in list(error.absolute_path)[1:]) or "(entry)"
+        path = list(error.absolute_path)
+        if isinstance(items, dict) and path:  # a file of named sections (terminology.yaml): section, entry, field
+            path = [f"{path[0]}[{path[1] + 1}]" if len(path) > 1 else path[0]] + path[2:]
+            where, field_path = path[0], ".".join(map(str, path[1:])) or "(entry)"
+        else:
+            where = _entry_name(items, path)
+            field_path = ".".join(str(p) for p in path[1:]) or "(entry)"
         message = error.message
         if error.validator == "anyOf" and "doi" in json.dumps(error.schema):
             message = ("has no identifier: needs doi, pmid, pmcid, registry or patent (or, only when none can be verified, "

@@ -90,9 +90,14 @@ IDENTIFIER_PATTERNS = {
 }
 
 
+# Chinese trial phases use Roman numeral characters (Ⅰ/Ⅱ期, data/terminology.yaml): read them as digits
+_ROMAN_DIGITS = str.maketrans({"Ⅰ": " 1 ", "Ⅱ": " 2 ", "Ⅲ": " 3 ", "Ⅳ": " 4 "})
+
+
 def numbers(text: str) -> set[str]:
     """The numbers a reader would quote, normalised ("1,000" -> "1000"): percentages, ratios such as 18/20,
     numbers next to a unit, and every decimal or number above 10 (small counts may be spelled out in English)."""
+    text = text.translate(_ROMAN_DIGITS)
     found: set[str] = set()
     for value in _STANDALONE.findall(text):
         value = value.replace(",", "")
