@@ -51,7 +51,7 @@ def home_page_problems(site: Path) -> list[str]:
     newest = [f"change-{entry['id']}" for entry in CHANGES[:HOME_COUNT]]
     for language in LANGUAGES:
         home = site_html.soup(language_root(site, language) / "index.html")
-        shown = [item.get("id") for item in home.select("ol.atlas-changes > li")]
+        shown = [item.get("id") for item in home.select("ul.atlas-changes > li")]
         if shown != newest:
             problems.append(f"{language}/index.html: shows {shown}, expected the newest {newest}")
         if not home.select_one('a[href="whats-new.html"]'):
@@ -79,9 +79,9 @@ def test_home_page_shows_the_newest_changes(site):
 def test_whats_new_lists_every_entry_newest_first(site):
     for language in LANGUAGES:
         page = site_html.soup(language_root(site, language) / "whats-new.html")
-        shown = [item.get("id") for item in page.select("ol.atlas-changes > li")]
+        shown = [item.get("id") for item in page.select("ul.atlas-changes > li")]
         assert shown == [f"change-{entry['id']}" for entry in CHANGES], f"{language}/whats-new.html lists {shown}"
-        dates = [time["datetime"] for time in page.select("ol.atlas-changes > li > p > time")]
+        dates = [time["datetime"] for time in page.select("ul.atlas-changes > li > p > time")]
         assert dates == sorted(dates, reverse=True), f"{language}/whats-new.html: entries not newest first: {dates}"
 
 
