@@ -126,6 +126,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if not any(_matches(t, filters) for t in ev.trials):
             raise PluginError(f"{evidence.source_of(page)}: [[trials{match.group(1)}]] matches no record "
                               "in data/trials.yaml")
-        return "\n" + render(ev, language, filters) + "\n"
+        # tables are not searched: a product name should lead to the prose that discusses it
+        return evidence.defer(page, render(ev, language, filters), searchable=False)
 
     return DIRECTIVE.sub(expand, markdown)
