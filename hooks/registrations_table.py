@@ -96,4 +96,5 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if records is None:
         records = _loaded[root] = load(root, evidence.get(config))
     ev, language = evidence.get(config), evidence.language_of(page)
-    return DIRECTIVE.sub(lambda m: "\n" + render(records, ev, language) + "\n", markdown)
+    # like the trials table: kept out of Markdown and out of the search index
+    return DIRECTIVE.sub(lambda m: evidence.defer(page, render(records, ev, language), searchable=False), markdown)

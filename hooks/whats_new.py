@@ -97,7 +97,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if match.group(1):
             label = html.escape(ev.label("whats_new", "all", language))
             more = f'<p><a href="{html.escape(_url(page, files, LIST_PAGE))}">{label}</a></p>\n'
-        return f'\n<ul class="atlas-changes">\n{items}\n</ul>\n{more}\n'
+        return evidence.defer(page, f'<ul class="atlas-changes">\n{items}\n</ul>\n{more}')
 
     return DIRECTIVE.sub(expand, markdown)
 
