@@ -59,7 +59,7 @@ def _row(record: dict, ev, language: str) -> str:
     if record.get("note"):
         title += f'<br><small>{e(record["note"][language])}</small>'
     cells = [
-        f'<a href="https://clinicaltrials.gov/study/{record["id"]}">{record["id"]}</a>'
+        f'<a href="https://clinicaltrials.gov/study/{record["id"]}" rel="noopener">{record["id"]}</a>'
         if record["id"].startswith("NCT") else e(record["id"]),
         title,
         e(record["sponsor"]),
@@ -96,5 +96,6 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if records is None:
         records = _loaded[root] = load(root, evidence.get(config))
     ev, language = evidence.get(config), evidence.language_of(page)
-    # like the trials table: kept out of Markdown and out of the search index
+    # like the trials table: kept out of Markdown and out of the search index, so restored after the
+    # external-links hook has run: the registry links carry rel="noopener" themselves
     return DIRECTIVE.sub(lambda m: evidence.defer(page, render(records, ev, language), searchable=False), markdown)
