@@ -143,11 +143,16 @@ def prose_sections(path: Path) -> dict[str, str]:
     return {key: " ".join(parts) for key, parts in sections.items()}
 
 
+_CHINESE_MONTH = re.compile(r"(\d{4})\s*年\s*\d{1,2}\s*月")
+
+
 def number_counts(text: str) -> Counter:
     """How often each number a reader would quote occurs: percentages, ratios (18/20), decimals and numbers
     above 10. Small whole numbers are left out: prose writes them as words ("three", "一项") as often as digits.
     Numbers that are part of names (CD7, IL-15, NCT…, 10^6 exponents) are not counted."""
     counts: Counter = Counter()
+    text = text.translate(_ROMAN_DIGITS)
+    text = _CHINESE_MONTH.sub(r"\1 ", text)  # "2025 年 12 月" is "December 2025"
     for a, b in _RATIO.findall(text):
         counts[f"{a}/{b}"] += 1
     text = _RATIO.sub(" ", text)
