@@ -166,9 +166,10 @@ def number_counts(text: str) -> Counter:
     return counts
 
 
-def section_number_differences(english: Path, chinese: Path) -> list[str]:
-    """Each section whose numbers differ between the two languages, with what differs."""
-    en, zh = prose_sections(english), prose_sections(chinese)
+def section_number_differences(english, chinese) -> list[str]:
+    """Each section whose numbers differ between the two languages (built pages, or their prose_sections),
+    with what differs."""
+    en, zh = (prose_sections(x) if isinstance(x, Path) else x for x in (english, chinese))
     problems = []
     for section in sorted(set(en) | set(zh)):
         a, b = number_counts(en.get(section, "")), number_counts(zh.get(section, ""))
