@@ -74,7 +74,7 @@ def _draw(ev, rows: list[dict], language: str) -> str:
             lines += [(f'{r["study"]} · {ev.label("measure", r["measure"], language)}', r) for r in members]
     height = 0.32 * len(lines) + 0.9
     figure = Figure(figsize=(7.2, height), dpi=100)
-    axes = figure.add_axes((0.36, 0.7 / height, 0.46, 1 - 0.85 / height))
+    axes = figure.add_axes((0.36, 0.7 / height, 0.44, 1 - 0.85 / height))
     count = len(lines)
     for index, (label, row) in enumerate(lines):
         y = count - index
@@ -82,8 +82,8 @@ def _draw(ev, rows: list[dict], language: str) -> str:
             axes.text(-0.02, y, label, transform=axes.get_yaxis_transform(), ha="right", va="center",
                       fontsize=9, fontweight="bold", color="#1a1a1a")
             continue
-        axes.plot([row["low"], row["high"]], [y, y], color="#3f51b5", linewidth=1.6)
-        axes.plot([row["percent"]], [y], marker="s", color="#1a237e", markersize=5)
+        axes.plot([row["low"], row["high"]], [y, y], color="#3f51b5", linewidth=1.6, clip_on=False)
+        axes.plot([row["percent"]], [y], marker="s", color="#1a237e", markersize=5, clip_on=False)
         axes.text(-0.02, y, label, transform=axes.get_yaxis_transform(), ha="right", va="center", fontsize=8.5,
                   color="#1a1a1a")
         axes.text(1.02, y, f'{row["numerator"]}/{row["denominator"]}  {row["percent"]:.0f}% '
