@@ -41,10 +41,10 @@
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) { cell.removeAttribute("aria-sort"); });
       return;
     }
-    // largest or newest first: tablesort's second direction for numbers, first reversed for dates
-    header.removeAttribute("aria-sort");
+    // largest, newest or best first: tablesort turns a column marked ascending to descending
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) { cell.removeAttribute("aria-sort"); });
+    header.setAttribute("aria-sort", "ascending");
     sorter.sortTable(header);
-    if (key === "date") sorter.sortTable(header);
     sorter.current = header;
   }
 
