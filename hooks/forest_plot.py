@@ -8,6 +8,7 @@ plotted numbers as a table. Drawing costs about a second, so SVGs are cached by 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import html
 import json
 import re
@@ -106,10 +107,9 @@ def _draw(ev, rows: list[dict], language: str) -> str:
 
 def svg_for(ev, language: str) -> str:
     rows = plotted_rows(ev, language)
-    import matplotlib  # noqa: F401  (version is part of the cache key)
     what = json.dumps([[r["study"], r["group"], r["measure"], r["numerator"], r["denominator"]] for r in rows]
                       + [ev.labels["ui"]["forest_axis"], ev.labels["ui"]["forest_caption"], ev.labels["measure"],
-                         ev.labels["cell_source"], language, CACHE_VERSION, matplotlib.__version__,
+                         ev.labels["cell_source"], language, CACHE_VERSION, importlib.metadata.version("matplotlib"),
                          Path(__file__).read_text(encoding="utf-8")], sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(what.encode("utf-8")).hexdigest()[:16]
     cache = ev.root / ".cache" / "forest-plot" / f"{digest}-{language}.svg"

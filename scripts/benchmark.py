@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CHROMIUM_ARGS, Reader  # noqa: E402
 
 BUDGET_KB = 120
-PAGES = ["index.html", "fratricide.html", "clinical-results.html", "glossary.html",
+PAGES = ["index.html", "fratricide.html", "clinical-results.html", "glossary.html", "trials.html", "zh/trials.html",
          "zh/index.html", "zh/fratricide.html", "zh/clinical-results.html"]
 
 
