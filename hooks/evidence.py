@@ -1,4 +1,5 @@
-"""The evidence layer's data: data/references.yaml, data/trials.yaml, data/glossary.yaml and data/labels.yaml,
+"""The evidence layer's data: data/references.yaml, data/trials.yaml, data/glossary.yaml, data/labels.yaml and
+data/terminology.yaml (the Chinese house style, used by the tests),
 loaded once per build, validated against data/schema/*.schema.json (jsonschema) and cross-checked.
 
 Not a hook itself: the hooks citations.py, trials_table.py and glossary_terms.py import it.
@@ -17,7 +18,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from mkdocs.exceptions import PluginError
 
-DATA_FILES = ("references", "trials", "glossary")
+DATA_FILES = ("references", "trials", "glossary", "terminology")
 LANGUAGES = ("en", "zh")
 
 
@@ -42,9 +43,25 @@ class Evidence:
             raise PluginError(f"data/labels.yaml: no '{language}' label for {group}.{value}") from None
 
 
-def _read_yaml(path: Path):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML loader (libyaml where available: the pure-Python one was a tenth of the build) that refuses a
+    key written twice in one mapping; plain YAML silently keeps the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"'{key}' is written twice in one entry (lines {seen[key] + 1} and "
+                    f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
+def read_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
     except FileNotFoundError:
         raise PluginError(f"{path.name}: file not found at {path}") from None
     except yaml.YAMLError as error:
@@ -61,12 +78,17 @@ def _entry_name(items, path) -> str:
 
 def validate_file(root: Path, name: str) -> list:
     """Load data/<name>.yaml and return it, or raise naming every schema violation."""
-    items = _read_yaml(root / "data" / f"{name}.yaml")
+    items = read_yaml(root / "data" / f"{name}.yaml")
     schema = json.loads((root / "data" / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
     problems = []
     for error in sorted(Draft202012Validator(schema).iter_errors(items), key=lambda e: list(e.absolute_path)):
-        where = _entry_name(items, list(error.absolute_path))
-        field_path = ".".join(str(p) for p in list(error.absolute_path)[1:]) or "(entry)"
+        path = list(error.absolute_path)
+        if isinstance(items, dict) and path:  # a file of named sections (terminology.yaml): section, entry, field
+            path = [f"{path[0]}[{path[1] + 1}]" if len(path) > 1 else path[0]] + path[2:]
+            where, field_path = path[0], ".".join(map(str, path[1:])) or "(entry)"
+        else:
+            where = _entry_name(items, path)
+            field_path = ".".join(str(p) for p in path[1:]) or "(entry)"
         message = error.message
         if error.validator == "anyOf" and "doi" in json.dumps(error.schema):
             message = ("has no identifier: needs doi, pmid, pmcid, registry or patent (or, only when none can be verified, "
@@ -88,7 +110,7 @@ def _duplicates(items: list[dict], key: str) -> list[str]:
 
 def load(root: Path) -> Evidence:
     data = {name: validate_file(root, name) for name in DATA_FILES}
-    labels = _read_yaml(root / "data" / "labels.yaml")
+    labels = read_yaml(root / "data" / "labels.yaml")
     problems = []
     for name, key in (("references", "key"), ("trials", "id"), ("glossary", "id")):
         for duplicate in _duplicates(data[name], key):
@@ -238,5 +260,41 @@ def source_of(page) -> str:
     return f"docs/{page.file.src_uri}"
 
 
+def line_of(page, snippet: str) -> int | str:
+    """The line of the page's source file where `snippet` first appears ('?' when it is not there as such)."""
+    try:
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    except (OSError, TypeError):
+        return "?"
+    index = source.find(snippet)
+    return source.count("\n", 0, index) + 1 if index >= 0 else "?"
+
+
 def language_of(page) -> str:
     return getattr(page.file, "locale", None) or page.file.src_uri.split("/", 1)[0]
+
+
+# --- generated HTML ---------------------------------------------------------------------------------
+# Hooks render large HTML (reference lists, trials tables, citation markers) from data. Handing it to Markdown
+# only to have it passed through again cost a third of the build, so a hook leaves a placeholder in the
+# Markdown and the generated_html hook puts the HTML back after conversion: before the search index is made
+# (searchable), or after it, for what readers never search for (per-page reference lists).
+GENERATED = re.compile(r"<!-- atlas-generated (\d+) -->")
+
+
+def defer(page, html: str, *, inline: bool = False, searchable: bool = True) -> str:
+    """Keep `html` aside for this page; return the Markdown (a block, or an inline token) that stands for it."""
+    blocks = page.__dict__.setdefault("atlas_generated", [])
+    blocks.append((html, searchable))
+    number = len(blocks) - 1
+    # an HTML comment: Markdown passes it through, and the search plugin does not index it
+    placeholder = f"<!-- atlas-generated {number} -->"
+    return placeholder if inline else f"\n\n{placeholder}\n\n"
+
+
+def generated_blocks(page) -> list[tuple[str, bool]]:
+    return page.__dict__.get("atlas_generated", [])
+
+
+def placeholder_number(match: re.Match) -> int:
+    return int(match.group(1))

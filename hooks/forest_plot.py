@@ -129,6 +129,7 @@ def render(ev, language: str) -> str:
                    for k in ("group", "study", "measure", "responders", "ci"))
     body = []
     for r in rows:
+        percent = fmt.bracket(f'{r["percent"]:.0f}%', language)
         body.append(
             f'<tr data-trial="{r["trial"]["id"]}" data-measure="{r["measure"]}">'
             f'<td>{e(ev.label("cell_source", r["group"], language))}</td>'
@@ -136,8 +137,9 @@ def render(ev, language: str) -> str:
             f'[@{r["trial"]["refs"][0]}]</td>'
             f'<td>{e(fmt.outcome_text(ev, r["outcome"], language).split(fmt.COLON[language])[0])}</td>'
             f'<td data-numerator="{r["numerator"]}" data-denominator="{r["denominator"]}">'
-            f'{r["numerator"]}/{r["denominator"]} ({r["percent"]:.0f}%)</td>'
-            f'<td data-low="{r["low"]:.1f}" data-high="{r["high"]:.1f}">{r["low"]:.0f}–{r["high"]:.0f}%</td></tr>')
+            f'{r["numerator"]}/{r["denominator"]}{" " if language == "en" else ""}{percent}</td>'
+            f'<td data-low="{r["low"]:.1f}" data-high="{r["high"]:.1f}">'
+            f'{r["low"]:.0f}%{fmt.RANGE[language]}{r["high"]:.0f}%</td></tr>')
     return (
         f'<figure class="atlas-forest" id="fig-response-forest">\n'
         f'<img src="{FIGURE}" alt="{e(alt)}" width="720">\n'

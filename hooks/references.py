@@ -22,6 +22,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import evidence  # noqa: E402
 
 MARKER = re.compile(r"\[(@[A-Za-z][\w-]*(?:\s*;\s*@[A-Za-z][\w-]*)*)\]")
+MARKER_OR_BLOCK = re.compile(rf"{MARKER.pattern}|<!-- atlas-generated (?P<block>\d+) -->")
+# what is left of a marker that MARKER did not take: [@A, @B], [@A @B], [ @A], [@A;], [see @A]
+MALFORMED = re.compile(r"\[[^\[\]\n]*@[A-Za-z][^\[\]\n]*\]")
 BIBLIOGRAPHY = re.compile(r"^\[\[bibliography\]\]\s*$", re.M)
 TYPE_ORDER = ("primary", "meta-analysis", "review", "guideline", "abstract", "secondary", "registry", "patent")
 FLAGGED_TYPES = ("abstract", "secondary")
@@ -37,10 +40,15 @@ def _flags(ref: dict, ev, language: str) -> list[str]:
 
 def _registry_link(trial_id: str) -> str:
     if trial_id.startswith("NCT"):
-        return f'<a href="https://clinicaltrials.gov/study/{trial_id}">{trial_id}</a>'
+        return _external(f"https://clinicaltrials.gov/study/{trial_id}", trial_id)
     if trial_id.startswith("ISRCTN"):
-        return f'<a href="https://www.isrctn.com/{trial_id}">{trial_id}</a>'
+        return _external(f"https://www.isrctn.com/{trial_id}", trial_id)
     return html.escape(trial_id)
+
+
+def _external(href: str, text: str) -> str:
+    # reference lists are added after the external_links hook has run (they are kept out of search)
+    return f'<a href="{html.escape(href)}" rel="external noopener">{text}</a>'
 
 
 def format_reference(ref: dict, ev, language: str) -> str:
@@ -64,11 +72,11 @@ def format_reference(ref: dict, ev, language: str) -> str:
         parts.append(source.rstrip(". ") + ".")
     links = []
     if ref.get("doi"):
-        links.append(f'<a href="https://doi.org/{e(ref["doi"])}">doi:{e(ref["doi"])}</a>')
+        links.append(_external(f"https://doi.org/{ref['doi']}", f"doi:{e(ref['doi'])}"))
     if ref.get("pmid"):
-        links.append(f'<a href="https://pubmed.ncbi.nlm.nih.gov/{ref["pmid"]}/">PMID: {ref["pmid"]}</a>')
+        links.append(_external(f"https://pubmed.ncbi.nlm.nih.gov/{ref['pmid']}/", f"PMID: {ref['pmid']}"))
     if ref.get("pmcid"):
-        links.append(f'<a href="https://pmc.ncbi.nlm.nih.gov/articles/{ref["pmcid"]}/">{ref["pmcid"]}</a>')
+        links.append(_external(f"https://pmc.ncbi.nlm.nih.gov/articles/{ref['pmcid']}/", ref["pmcid"]))
     for trial_id in ref.get("registry", []):
         links.append(_registry_link(trial_id))
     if ref.get("patent"):
@@ -76,13 +84,13 @@ def format_reference(ref: dict, ev, language: str) -> str:
     if ref.get("record_url"):
         label = ev.label("ui", "record_page", language)
         if ref["record_url"].startswith("https://"):
-            links.append(f'<a href="{e(ref["record_url"])}">{label}</a>')
+            links.append(_external(ref["record_url"], label))
         else:
             links.append(f"{label}{ev.label('ui', 'colon', language)}{e(urlsplit(ref['record_url']).netloc)}")
     if ref.get("url") and not (ref.get("doi") or ref.get("pmid")):
         label = ev.label("ui", "source_page", language)
         if ref["url"].startswith("https://"):
-            links.append(f'<a href="{e(ref["url"])}">{label}</a>')
+            links.append(_external(ref["url"], label))
         else:
             links.append(f"{label}{ev.label('ui', 'colon', language)}{e(urlsplit(ref['url']).netloc)}")
     if links:
@@ -100,7 +108,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     language = evidence.language_of(page)
     numbers: dict[str, int] = {}
 
-    def cite(match: re.Match) -> str:
+    def cite_html(match: re.Match) -> str:
         links = []
         for key in (k.strip().lstrip("@") for k in match.group(1).split(";")):
             ref = ev.references.get(key)
@@ -114,7 +122,27 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             links.append(f'<a href="#ref-{key}" data-cite="{key}" title="{html.escape(ref["title"])}">{number}</a>{flags}')
         return f'<sup class="atlas-cite">[{", ".join(links)}]</sup>'
 
-    markdown = MARKER.sub(cite, markdown)
+    def cite(match: re.Match) -> str:
+        # markers are not searched: "[3, 4 preclinical]" in a search snippet helps nobody
+        return evidence.defer(page, cite_html(match), inline=True, searchable=False)
+
+    # markers in HTML that other hooks left aside (trials tables) are numbered where that HTML stands
+    blocks = evidence.generated_blocks(page)
+
+    def cite_or_number_block(match: re.Match) -> str:
+        if match.group("block") is None:
+            return cite(match)
+        number = int(match.group("block"))
+        html, searchable = blocks[number]
+        blocks[number] = (MARKER.sub(cite_html, html), searchable)
+        return match.group(0)
+
+    markdown = MARKER_OR_BLOCK.sub(cite_or_number_block, markdown)
+    for text in [markdown] + [block for block, _ in blocks]:
+        if (typo := MALFORMED.search(text)) is not None:
+            raise PluginError(
+                f"{evidence.source_of(page)}:{evidence.line_of(page, typo.group(0))}: citation {typo.group(0)!r} "
+                "is not a valid marker: write [@Key] or [@Key1; @Key2] (keys separated by semicolons)")
     if BIBLIOGRAPHY.search(markdown):
         markdown = BIBLIOGRAPHY.sub(lambda m: _bibliography(ev, language), markdown)
     if not numbers:
@@ -124,7 +152,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         f'<li id="ref-{key}" value="{number}">{format_reference(ev.references[key], ev, language)}</li>'
         for key, number in numbers.items()
     )
-    return f'{markdown.rstrip()}\n\n## {heading} {{ #references }}\n\n<ol class="atlas-references">\n{items}\n</ol>\n'
+    reference_list = f'<ol class="atlas-references">\n{items}\n</ol>'
+    return f"{markdown.rstrip()}\n\n## {heading} {{ #references }}\n{evidence.defer(page, reference_list, searchable=False)}"
 
 
 def _bibliography(ev, language: str) -> str:

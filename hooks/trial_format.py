@@ -14,6 +14,8 @@ BRACKETS = {"en": ("(", ")"), "zh": ("（", "）")}
 SEPARATOR = {"en": "; ", "zh": "；"}
 COLON = {"en": ": ", "zh": "："}
 APPROXIMATE = {"en": "about ", "zh": "约 "}
+# ranges: English en dash, Chinese full-width tilde, % on both ends (CONTRIBUTING, house style)
+RANGE = {"en": "–", "zh": "～"}
 
 # which measures fill which column of the tables
 COLUMN_MEASURES = {
@@ -84,7 +86,7 @@ def _statistic(ev, outcome: dict, language: str) -> str:
         text = text.replace(number(outcome["value"]), APPROXIMATE[language] + number(outcome["value"]), 1)
     if outcome.get("range"):
         low, high = outcome["range"]
-        text += (" " if language == "en" else "") + bracket(f"{number(low)}–{number(high)}", language)
+        text += (" " if language == "en" else "") + bracket(f"{number(low)}{RANGE[language]}{number(high)}", language)
     return text
 
 
@@ -150,7 +152,7 @@ def outcome_value(ev, outcome: dict, language: str) -> str:
             main = f"{APPROXIMATE[language] if outcome.get('approximate') else ''}{number(outcome['percent'])}%"
             if outcome.get("interval"):
                 low, high = outcome["interval"]
-                extras.append(f"{number(low)}–{number(high)}%")
+                extras.append(f"{number(low)}%{RANGE[language]}{number(high)}%")
             if count:
                 extras.append(count)
         else:

@@ -235,7 +235,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if not any(_matches(t, filters) for t in ev.trials):
             raise PluginError(f"{evidence.source_of(page)}: [[trials{match.group(1)}]] matches no record "
                               "in data/trials.yaml")
-        return "\n" + render_summary(ev, language, filters) + note_once() + "\n"
+        # tables are not searched: a product name should lead to the prose that discusses it
+        return evidence.defer(page, render_summary(ev, language, filters) + note_once(), searchable=False)
 
-    markdown = FULL_DIRECTIVE.sub(lambda m: "\n" + render_full(ev, language) + note_once() + "\n", markdown)
+    markdown = FULL_DIRECTIVE.sub(
+        lambda m: evidence.defer(page, render_full(ev, language) + note_once(), searchable=False), markdown)
     return DIRECTIVE.sub(expand, markdown)
