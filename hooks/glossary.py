@@ -150,11 +150,12 @@ def _parse_definition(term: dict, word: str, ev, language: str, glossary_url: st
     # element with the same tag name, and the definition would leak into the search index
     other_name = f'<i class="atlas-def-other" lang="{OTHER[language]}">{html.escape(other)}</i>'
     other_name = f" ({other_name})" if language == "en" else f"（{other_name}）"
+    space = " " if language == "en" else ""  # Chinese puts no space after full-width punctuation
     return lxml.html.fragment_fromstring(
         f'<span class="atlas-term" tabindex="0" aria-describedby="def-{term["id"]}">{html.escape(word)}'
         f'<span class="atlas-def" role="tooltip" id="def-{term["id"]}" data-search-exclude>'
-        f"<strong>{html.escape(abbr + _term_name(term, language))}</strong>{other_name} "
-        f'{html.escape(term["def_" + language])} '
+        f"<strong>{html.escape(abbr + _term_name(term, language))}</strong>{other_name}{space}"
+        f'{html.escape(term["def_" + language])}{space}'
         f'<a href="{glossary_url}#{term["id"]}">{html.escape(ev.label("ui", "glossary_link", language))}</a>'
         f"</span></span>"
     )

@@ -39,7 +39,7 @@ from conftest import CHROMIUM_ARGS, Reader  # noqa: E402
 BUDGET_KB = 120
 RATIO_BUDGET = 1.5
 PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides", "data")
-PAGES = ["index.html", "fratricide.html", "clinical-results.html", "glossary.html",
+PAGES = ["index.html", "fratricide.html", "clinical-results.html", "glossary.html", "trials.html", "zh/trials.html",
          "zh/index.html", "zh/fratricide.html", "zh/clinical-results.html"]
 
 
