@@ -121,7 +121,9 @@ def svg_for(ev, language: str) -> str:
     return svg
 
 
-def render(ev, language: str) -> str:
+def render(ev, language: str, page) -> str:
+    """The figure, its notes and the table of plotted numbers, which restates data/trials.yaml and is therefore
+    left out of the search index like the trials table."""
     rows = plotted_rows(ev, language)
     studies = len({r["trial"]["id"] for r in rows})
     alt = ev.label("ui", "forest_alt", language).format(count=len(rows), studies=studies)
@@ -140,15 +142,15 @@ def render(ev, language: str) -> str:
             f'{r["numerator"]}/{r["denominator"]}{" " if language == "en" else ""}{percent}</td>'
             f'<td data-low="{r["low"]:.1f}" data-high="{r["high"]:.1f}">'
             f'{r["low"]:.0f}%{fmt.RANGE[language]}{r["high"]:.0f}%</td></tr>')
+    table = (f'<table class="atlas-forest__numbers">\n<caption>{e(ev.label("ui", "forest_table_caption", language))}</caption>\n'
+             f'<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody>\n</table>\n")
     return (
         f'<figure class="atlas-forest" id="fig-response-forest">\n'
         f'<img src="{FIGURE}" alt="{e(alt)}" width="720">\n'
         f'<figcaption>{e(ev.label("ui", "forest_caption", language))}</figcaption>\n</figure>\n'
         f'<p class="atlas-forest__confounded"><strong>{e(ev.label("ui", "forest_confounded", language))}</strong></p>\n'
         f'<p><small>{e(ev.label("ui", "forest_omitted", language))}</small></p>\n'
-        f'<table class="atlas-forest__numbers">\n<caption>{e(ev.label("ui", "forest_table_caption", language))}</caption>\n'
-        f'<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody>\n</table>\n"
-    )
+    ) + evidence.defer(page, table, searchable=False)
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -158,7 +160,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     language = evidence.language_of(page)
     target = Path(config.site_dir) / Path(page.file.dest_uri).parent / FIGURE
     _PENDING[target] = language
-    return DIRECTIVE.sub(lambda m: "\n" + render(ev, language) + "\n", markdown)
+    return DIRECTIVE.sub(lambda m: "\n" + render(ev, language, page) + "\n", markdown)
 
 
 def on_post_page(output: str, page, config) -> str:

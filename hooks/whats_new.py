@@ -20,7 +20,7 @@ import evidence  # noqa: E402
 
 DIRECTIVE = re.compile(r"^\[\[whats-new(?:\s+latest=(\d+))?\s*\]\]\s*$", re.M)
 LIST_PAGE = "whats-new.md"
-_REVIEWED = re.compile(r'(<p class="atlas-reviewed">.*?</p>)', re.S)
+_REVIEWED = re.compile(r'(<p class="atlas-reviewed"[^>]*>.*?</p>)', re.S)
 _H1 = re.compile(r"^# (.+?)\s*(?:\{[^}]*\})?\s*$", re.M)
 
 _loaded: dict[Path, list[dict]] = {}
@@ -97,7 +97,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if match.group(1):
             label = html.escape(ev.label("whats_new", "all", language))
             more = f'<p><a href="{html.escape(_url(page, files, LIST_PAGE))}">{label}</a></p>\n'
-        return evidence.defer(page, f'<ul class="atlas-changes">\n{items}\n</ul>\n{more}')
+        # notes about the site, not about CD7 CAR-T: kept out of search (the page's headings are searched)
+        return evidence.defer(page, f'<ul class="atlas-changes">\n{items}\n</ul>\n{more}', searchable=False)
 
     return DIRECTIVE.sub(expand, markdown)
 
@@ -110,7 +111,7 @@ def on_page_content(content: str, page, config, files) -> str:
         return content
     ev, language = evidence.get(config), evidence.language_of(page)
     href = html.escape(_url(page, files, LIST_PAGE)) + f"#change-{entry['id']}"
-    line = (f'<p class="atlas-changed"><small>{html.escape(ev.label("whats_new", "updated", language))} '
+    line = (f'<p class="atlas-changed" data-search-exclude><small>{html.escape(ev.label("whats_new", "updated", language))} '
             f'<time datetime="{entry["date"]}">{entry["date"]}</time> · '
             f'<a href="{href}">{html.escape(ev.label("whats_new", "link", language))}</a></small></p>')
     content, found = _REVIEWED.subn(lambda m: m.group(1) + line, content, count=1)
