@@ -1,23 +1,24 @@
 """Shape each language's search index into what readers search for, and let it load only when they search.
 
 Runs after language_roots.py has written one index per language root. For each root it
-- leaves out of the index what restates the sections, so that a search lands on the section that discusses
-  its words: the "Key points" box (`!!! abstract`) and the side-by-side tables written in the pages' Markdown
-  (the trials table, rendered from data/trials.yaml, stays: it is the one list of every trial);
+- leaves out what restates the sections, so that a search lands on the section that discusses its words: every
+  table (they restate the prose beside them or data/) and the "Key points" box (`!!! abstract`); the prose of
+  the sections about the site itself (SITE_NOTES: found by their headings); generated lists and tables are
+  already kept out by evidence.defer(searchable=False), inline definitions by being added after indexing;
 - replaces the glossary page's one long section with one entry per term (title: the term; text: its
-  definition; location: the term's own anchor on the glossary page);
-- replaces the References page's sections with one entry per reference (authors, title, journal, year), the
-  only place references are indexed (per-page reference lists carry data-search-exclude, see references.py);
-- gives every entry an `aliases` field with the other names (data/glossary.yaml: name, abbr, aliases_en,
-  aliases_zh) of each term it mentions, so that a search for "CRS" finds Chinese sections that say
-  细胞因子释放综合征 and the other way round, and a product's code names find the sections about it;
-- writes the entries to search/search_docs.js, which assets/javascripts/search.js loads when the reader opens
-  search, and leaves the theme only the index configuration in search/search_index.json (and .js), which
-  the theme fetches on every page load.
+  definition; location: the term's own anchor), and the References page's sections with one entry per
+  reference (first author and year; title, journal), the only place references are indexed;
+- gives every entry the other names (data/glossary.yaml: name, abbr, aliases_en, aliases_zh) of the terms it
+  mentions (`aliases`), and of the terms its heading or heading id names (`title_aliases`, ranked as the
+  heading: "CRS" finds the Chinese section headed 细胞因子释放综合征, 急性髓系白血病 the one headed "AML");
+- ranks bold run-in headings ("**RD13-01.** This product…") as the headings of their paragraphs
+  (`subheadings`), so that a product's name finds the paragraph that presents it;
+- writes the entries, packed, to search/search_docs.js with what search.js needs to read queries (the
+  glossary's Chinese words as jieba cuts them, its names, the theme's stop words), and leaves the theme only
+  the index configuration in search/search_index.json (and .js), which it fetches on every page load;
+  search.js loads search_docs.js when the reader first opens search.
 Chinese text is left unsegmented: search.js cuts it into words in the browser, with the one function that also
-cuts the queries, so that index and query always agree. That function takes the site's own words first (the
-glossary's Chinese terms as jieba cuts them, written to search_docs.js as __searchWords: 单倍体, 髓系,
-综合征) and Intl.Segmenter's words elsewhere.
+cuts the queries, so that index and query always agree.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from collections import Counter
 import jieba
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -41,42 +43,91 @@ ZWSP = "\u200b"  # the theme's search plugin puts it between the words jieba fin
 TAGS = re.compile(r"<[^>]+>")
 DOCS_FILE = "search_docs.js"
 GLOSSARY, REFERENCES = "glossary.html", "references.html"  # relative to a language root
-DOCS_GLOBAL, WORDS_GLOBAL = "__searchDocs", "__searchWords"
+DOCS_GLOBAL = "__search"
 # reference entries come after the sections that discuss a paper's subject, and still answer to its authors
 REFERENCE_BOOST = 0.001
 # a term's glossary entry comes first for its name, without crowding out the sections for other queries
-GLOSSARY_BOOST = 0.02
+GLOSSARY_BOOST = 0.05
 # the theme multiplies a page top's score by up to 5 and a section's by up to 2; readers want the section
-PAGE_TOP_BOOST = 0.4
+PAGE_TOP_BOOST = 0.5
 HAN_WORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
+HAN = re.compile(r"[\u3400-\u9fff]")
+# up to 1 + this for a section with a one-word heading, less for longer headings (a tie-break, see shape())
+SHORT_HEADING_BOOST = 0.2
 
 
-RESTATEMENTS = re.compile(r'<table>|<div class="admonition abstract">')
+# tables restate the prose beside them or data/ (the data dictionary), and the "Key points" box restates its page
+RESTATEMENTS = re.compile(r'<table\b[^>]*>|<div class="admonition abstract">')
+# a heading, or a bold run-in heading at the start of a paragraph or list item ("**RD13-01.** This product…")
+HEADING_OR_RUN_IN = re.compile(
+    r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)"|<(?:p|li)>\s*(?:<p>\s*)?<strong>(?P<run_in>[^<]{2,80})</strong>')
+CAPTION = re.compile(r"^(?:Table|表)\s*\d")  # "**Table 1.** …" opens a table's caption, not a topic
+# page URL -> section location relative to the page ("" for the page top) -> its run-in headings
+_RUN_INS: dict[str, dict[str, list[str]]] = {}
 
 
 def on_page_content(content: str, page, config, files) -> str:
-    return RESTATEMENTS.sub(lambda m: m.group(0)[:-1] + " data-search-exclude>", content)
+    content = RESTATEMENTS.sub(lambda m: m.group(0)[:-1] + " data-search-exclude>", content)
+    sections: dict[str, list[str]] = {}
+    anchor = ""
+    for match in HEADING_OR_RUN_IN.finditer(content):
+        if match.group("id"):
+            anchor = "" if match.group("level") == "1" else match.group("id")
+        elif not CAPTION.match(name := match.group("run_in").strip().rstrip(".:。：").strip()):
+            sections.setdefault(anchor, []).append(html.unescape(name))
+    _RUN_INS[page.url] = sections
+    return content
 
 
 def _plain(doc: dict) -> str:
     return html.unescape(TAGS.sub(" ", doc.get("title", "") + " " + doc.get("text", ""))).replace(ZWSP, "")
 
 
+def _word_count(text: str) -> int:
+    latin = re.findall(r"[A-Za-z0-9]+", text)
+    han = [w for run in re.findall(r"[\u3400-\u9fff]+", text) for w in jieba.cut(run)]
+    return max(1, len(latin) + len(han))
+
+
+def _id_names(ev) -> dict[str, str]:
+    """Every English name, abbreviation and spelling of every term, as a heading id writes it ("haplo-hsct")."""
+    return {re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"): term["id"]
+            for term in ev.glossary for name in [term["en"], term.get("abbr", ""), *term.get("match_en", []),
+                                                  *term.get("aliases_en", [])] if name}
+
+
+def _id_terms(anchor: str, ids: dict[str, str]) -> list[str]:
+    """The terms a heading id names, as whole hyphen-separated parts: car-t-haplo-hsct -> car-t, haplo-hsct."""
+    parts = anchor.split("-")
+    return list(dict.fromkeys(ids["-".join(parts[i:j])] for i in range(len(parts))
+                              for j in range(len(parts), i, -1) if "-".join(parts[i:j]) in ids))
+
+
 def _names(term: dict, language: str, glossary_entry: bool = False) -> list[str]:
     """The names of a term a reader of this language types: its name, abbreviation and aliases_<language>;
-    code names (aliases_en) count in Chinese too. A glossary entry also answers to its other-language name
-    and zh_alt, which the glossary shows; page sections would pay for those in every section."""
+    code names (one-word aliases_en: sofi-cel, NS7CAR-T) count in Chinese too. A glossary entry also answers
+    to its other-language name and zh_alt, which the glossary shows; page sections would pay for those in
+    every section."""
     names = [term["en"] if language == "en" else term["zh"]]
     names += [term["abbr"]] if term.get("abbr") else []
-    names += term.get(f"aliases_{language}", []) + (term.get("aliases_en", []) if language == "zh" else [])
-    if glossary_entry:
+    names += term.get(f"aliases_{language}", [])
+    names += [n for n in term.get("aliases_en", []) if " " not in n] if language == "zh" else []
+    if glossary_entry:  # the entry also answers to the spellings that mark the term in the pages
         names += [term["zh"] if language == "en" else term["en"]] + (term.get("zh_alt", []) if language == "zh" else [])
+        names += term.get(f"match_{language}", [])
     return list(dict.fromkeys(names))
 
 
 def _pattern(name: str, case_sensitive: bool) -> re.Pattern:
     if re.search(r"[A-Za-z0-9]", name):
         return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", 0 if case_sensitive else re.I)
+    return re.compile(re.escape(name))
+
+
+def _as_words(name: str) -> re.Pattern:
+    """`name` as the index's words: "CD7" is in "CD7-negative", which the index splits at the hyphen."""
+    if re.search(r"[A-Za-z0-9]", name):
+        return re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", re.I)
     return re.compile(re.escape(name))
 
 
@@ -101,8 +152,8 @@ def _aliases(plain: str, matchers) -> str:
     """The names, not already in `plain`, of every term given; a name that only adds words to one that is
     there ("CD7 分子" where it says "CD7") is left out."""
     extra: list[str] = []
-    for names, patterns, _variants in matchers:
-        present = [n for n, p in zip(names, patterns) if p.search(plain)]
+    for names, _patterns, _variants in matchers:
+        present = [n for n in names if _as_words(n).search(plain)]
         extra += [n for n in names if n not in present and n not in extra
                   and not any(other in n for other in present)]
     return ", ".join(extra)
@@ -136,8 +187,18 @@ def _reference_entries(ev, page_url: str) -> list[dict]:
     return entries
 
 
-def shape(docs: list[dict], ev, language: str) -> list[dict]:
-    """The index entries of one language root, glossary and references rebuilt from data/."""
+# sections about this site rather than about CD7 CAR-T: readers find them by their headings (and run-in
+# headings: "Offline", "Citations"), so their prose is left out of the index, which keeps it small
+SITE_NOTES = ("index.html#audience", "index.html#topics", "index.html#how-to-read", "about.html#purpose",
+              "about.html#sourcing", "about.html#how-to-cite", "glossary.html", "references.html", "whats-new.html",
+              "whats-new.html#how-updated", "trials.html#all-studies", "trials.html#downloads")
+
+
+def shape(docs: list[dict], ev, language: str,
+          run_ins: dict[str, dict[str, list[str]]] | None = None) -> tuple[list[dict], set[str]]:
+    """The index entries of one language root, glossary and references rebuilt from data/ (`run_ins`: the
+    run-in headings of each page, by URL relative to the language root, and section), and the ids of the terms
+    so common that their names are not given as aliases."""
     shaped = []
     for doc in docs:
         page, _, anchor = doc["location"].partition("#")
@@ -148,9 +209,14 @@ def shape(docs: list[dict], ev, language: str) -> list[dict]:
             shaped += _glossary_entries(ev, language, page)
         elif doc["location"] == REFERENCES:
             shaped += _reference_entries(ev, page)
+    if missing := set(SITE_NOTES) - {doc["location"] for doc in shaped}:
+        raise PluginError(f"hooks/search_index.py: SITE_NOTES names sections that do not exist: {sorted(missing)}")
     for doc in shaped:
         # Chinese words are separated in the browser, by the segmenter that also cuts the queries (search.js)
         doc["title"], doc["text"] = doc["title"].replace(ZWSP, ""), doc["text"].replace(ZWSP, "")
+        if doc["location"] in SITE_NOTES:
+            doc["text"] = ""
+    ids = _id_names(ev)
     own_names = _term_matchers(ev, language, glossary_entry=True)
     matchers = _term_matchers(ev, language)
     sections = [d for d in shaped if not d["location"].startswith((f"{GLOSSARY}#", f"{REFERENCES}#"))]
@@ -167,21 +233,30 @@ def shape(docs: list[dict], ev, language: str) -> list[dict]:
             doc["title_aliases"] = _aliases(_plain(doc), [own_names[anchor]])
             doc["boost"] = GLOSSARY_BOOST
             continue
-        # a section answers to the other names of the terms in its heading as to its heading
+        # a section answers to the other names of the terms in its heading as to its heading ("AML" to
+        # 急性髓系白血病); of a common term (CAR-T) only one-word names: the words of its long name ("chimeric
+        # antigen receptor") would otherwise rank every heading that says CAR-T
         title = _plain({"title": doc["title"]})
+        # the heading's English id names its subject in both languages ("来自患者本人的 T 细胞 { #autologous }")
         in_title = [t for t in mentions[doc["location"]] if _mentions(title, matchers[t])]
-        # only one-word names (CRS, NS7CAR): a longer name's common words (cell, 细胞) would rank as a heading
-        names = _aliases(title, [matchers[t] for t in in_title]).split(", ")
-        doc["title_aliases"] = ", ".join(n for n in names if n and not re.search(r"[\s\u3400-\u9fff]", n))
-        if "#" not in doc["location"]:  # the theme ranks a page's top 2.5 times its sections: undo that
-            doc["boost"] = round(doc.get("boost", 1) * PAGE_TOP_BOOST, 3)
-        doc["aliases"] = _aliases(_plain(doc), [matchers[t] for t in mentions[doc["location"]]
-                                                if t not in common and t not in in_title])
+        in_title += [t for t in _id_terms(anchor, ids) if t not in in_title]
+        names = _aliases(title, [matchers[t] for t in in_title if t not in common]).split(", ")
+        names += [n for n in _aliases(title, [matchers[t] for t in in_title if t in common]).split(", ")
+                  if not re.search(r"[\s\u3400-\u9fff]", n)]
+        doc["title_aliases"] = ", ".join(n for n in dict.fromkeys(names) if n)
+        # between sections whose headings hold the query alike, the shorter heading is more about it
+        doc["boost"] = round(1 + SHORT_HEADING_BOOST / _word_count(title), 3)
+        if "#" not in doc["location"]:  # the theme ranks a page's top 2.5 times its sections: undo most of that
+            doc["boost"] = round(doc["boost"] * PAGE_TOP_BOOST, 3)
+        # every name not written in the section, so that search.js may require the words of a term's name
+        doc["aliases"] = _aliases(_plain(doc), [matchers[t] for t in mentions[doc["location"]] if t not in common])
+        # a run-in heading is the heading of its paragraph: "RD13-01" finds the paragraph that presents it
+        doc["subheadings"] = ", ".join((run_ins or {}).get(page, {}).get(anchor, []))
     for doc in shaped:
-        for field in ("aliases", "title_aliases"):
+        for field in ("aliases", "title_aliases", "subheadings"):
             if not doc.get(field, True):
                 del doc[field]
-    return shaped
+    return shaped, common
 
 
 def site_words(ev) -> list[str]:
@@ -192,6 +267,62 @@ def site_words(ev) -> list[str]:
     return sorted({w for n in terms for w in jieba.cut(n) if HAN_WORD.match(w)})
 
 
+def glossary_names(ev, language: str, common: set[str]) -> list[list[str]]:
+    """For each glossary term whose name in this language has more than one word, that name and every other
+    name a reader of this language may type (lower case): search.js requires the words of the term's name when
+    a query holds one of its names ("ER retention" -> endoplasmic reticulum retention), as every entry that
+    mentions the term holds them, in its text or its aliases. A common term (CAR-T) comes with "" for its name:
+    requiring its words would drop the entries that mention it without aliases; its words count for little."""
+    found = []
+    for term in ev.glossary:
+        name = term["en"] if language == "en" else term["zh"]
+        if term["id"] not in common and _word_count(name) < 2:
+            continue
+        names = [term["en"], term.get("abbr", ""), *term.get("match_en", []), *term.get("aliases_en", [])]
+        if language == "zh":
+            names += [term["zh"], *term.get("zh_alt", []), *term.get("match_zh", []), *term.get("aliases_zh", [])]
+        # (Chinese readers type Chinese names and abbreviations; English phrases are left out of the Chinese list)
+        names = [n.lower() for n in dict.fromkeys(names)
+                 if len(n) > 1 and not (language == "zh" and " " in n and not HAN.search(n))]
+        found.append(["" if term["id"] in common else name.lower(), *names])
+    return found
+
+
+# the English stop words of the theme's lunr (in its search worker): a word the search drops cannot be
+# required in a query. (Chinese stop words are single characters, which search.js never requires.)
+_WORKER, _STOP_WORD_LIST = "assets/javascripts/workers/search.*.js", re.compile(r"generateStopWordFilter\((\[[^\]]*\])\)")
+
+
+def stop_words(site: Path) -> list[str]:
+    for path in site.glob(_WORKER):
+        if match := _STOP_WORD_LIST.search(path.read_text(encoding="utf-8")):
+            return json.loads(match.group(1))
+    raise PluginError(f"hooks/search_index.py: no stop word list in site/{_WORKER} (has the theme changed?)")
+
+
+FIELDS = ("title", "text", "title_aliases", "aliases", "subheadings", "boost")
+_TAG, _SPACE_BEFORE_PUNCTUATION = re.compile(r"<(?!/?code>)[^>]+>"), re.compile(r"\s+([.,;:!?)。，、；：！？）])")
+
+
+def pack(docs: list[dict]) -> list:
+    """The entries, smaller: grouped by page as [anchor, title, text, …] in the order of FIELDS (trailing
+    empty fields left out); the text without markup (the snippets read the same) nor the spaces that citation
+    markers left before punctuation. search.js unpacks them into the theme's entries."""
+    pages: dict[str, list] = {}
+    for doc in docs:
+        page, _, anchor = doc["location"].partition("#")
+        doc = dict(doc, text=_SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(_TAG.sub(" ", doc["text"]).split())))
+        row = [anchor, *(doc.get(field, "") for field in FIELDS)]
+        while row[-1] == "":
+            row.pop()
+        pages.setdefault(page, []).append(row)
+    return list(pages.items())
+
+
+def _in_root(url: str, prefix: str, prefixes) -> bool:
+    return url.startswith(prefix) if prefix else not any(url.startswith(p) for p in prefixes if p)
+
+
 @event_priority(-300)  # after language_roots.py (-200) has written one index per language root
 def on_post_build(config) -> None:
     i18n = config.plugins.get("i18n")
@@ -199,14 +330,18 @@ def on_post_build(config) -> None:
         return
     ev = evidence.get(config)
     site = Path(config.site_dir)
-    words = site_words(ev)
-    for language, prefix in language_roots._language_prefixes(config).items():
+    words, stops = site_words(ev), stop_words(site)
+    prefixes = language_roots._language_prefixes(config)
+    for language, prefix in prefixes.items():
         folder = site / prefix / "search"
         index = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
-        docs = shape(index["docs"], ev, language)
+        run_ins = {url[len(prefix):]: sections for url, sections in _RUN_INS.items()
+                   if _in_root(url, prefix, prefixes.values())}
+        docs, common = shape(index["docs"], ev, language, run_ins)
         dump = lambda data: json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
-        (folder / DOCS_FILE).write_text(
-            f"var {DOCS_GLOBAL} = {dump(docs)}\nvar {WORDS_GLOBAL} = {dump(words)}", encoding="utf-8")
+        data = {"fields": FIELDS, "pages": pack(docs), "words": words,
+                "names": glossary_names(ev, language, common), "stopWords": stops}
+        (folder / DOCS_FILE).write_text(f"var {DOCS_GLOBAL} = {dump(data)}\n", encoding="utf-8")
         # the theme loads these on every page: configuration only, the entries come with search_docs.js
         stub = dump({"config": index["config"], "docs": []})
         (folder / "search_index.json").write_text(stub, encoding="utf-8")
