@@ -36,6 +36,7 @@
   let separator = /[\s\-]+/                 // the index's word separator (mkdocs.yml), from the theme
   const words = new Set()                  // every Chinese word of the index
   const indexCompounds = new Set()         // every compound of the index ("rd1301")
+  const commonWords = new Set()            // the words of the names of terms every page mentions (car, 细胞)
 
   /* 1. entries on demand ------------------------------------------------------------------------------ */
 
@@ -72,6 +73,8 @@
       names = Object.fromEntries(Object.entries(names).sort(([a], [b]) => b.length - a.length))
       stopWords = new Set(data.stopWords)
       separator = new RegExp(setup.data.config.separator, "u")
+      for (const [canonical, ...typed] of data.names)
+        if (canonical === "") for (const name of typed) for (const word of nameWords(name)) commonWords.add(word)
       const fields = Object.keys(setup.data.config.fields)
       for (const doc of docs) {
         const found = compounds(`${doc.title} ${doc.text}`)
@@ -143,7 +146,8 @@
     // there ("relapse after CAR-T"): its words then count for little
     const informative = spans.some(span => span.canonical !== "" && significant(queryWords(span.text)).length)
     for (const { text, canonical } of spans) {
-      const required = new Set(canonical ? nameWords(canonical) : [])
+      // (words every page has would add nothing but highlights: 自然选择 does not need CAR-T 细胞)
+      const required = new Set(canonical ? nameWords(canonical).filter(word => !commonWords.has(word)) : [])
       if (required.size < 2) required.clear()   // a one-word name is matched as typed
       if (canonical === "" && informative) {
         clauses.push(...significant(queryWords(text)).map(word => `${word}${HAN.test(word) ? KEEP_WHOLE : ""}^1`))
@@ -231,7 +235,7 @@
     return found
   }
 
-  // the theme's query syntax for one word: "+" required, "^n" boost and no wildcard, "*" wildcard; KEEP_WHOLE
+  // the theme's query syntax for one word: "+" required, "^n" boost and no wildcard, a bare word wildcard; KEEP_WHOLE
   // after a Chinese word keeps the theme's own segmenter from cutting it again. Only the last word, which may
   // be unfinished, and earlier Latin words of five letters or more, which may be inflected ("infection"),
   // also match longer words they begin: "cost" is not "costimulatory", "car" not "care", "NK" not "NKT",
@@ -243,7 +247,7 @@
     if (kind === "letter") return [`${sign}${text}^1`]   // T in "CAR-T" is T, not every word starting with T
     sign = sign || (required ? "+" : "")
     const exact = `${sign}${word}^${EXACT_BOOST}`
-    return last || (!han && text.length >= 5) ? [exact, `${word}*`] : [exact]
+    return last || (!han && text.length >= 5) ? [exact, word] : [exact]   // the theme adds "*" to a bare word
   }
 
   // longest index word at each position, preferring one that ends where Intl.Segmenter ends a word;
