@@ -43,7 +43,7 @@ ZWSP = "\u200b"  # the theme's search plugin puts it between the words jieba fin
 TAGS = re.compile(r"<[^>]+>")
 DOCS_FILE = "search_docs.js"
 GLOSSARY, REFERENCES = "glossary.html", "references.html"  # relative to a language root
-DOCS_GLOBAL = "__search"
+DOCS_GLOBAL = "__atlasSearch"  # (not __search: the theme has an element with that id, which is a global too)
 # reference entries come after the sections that discuss a paper's subject, and still answer to its authors
 REFERENCE_BOOST = 0.001
 # a term's glossary entry comes first for its name, without crowding out the sections for other queries

@@ -66,7 +66,7 @@
     const script = document.createElement("script")
     script.src = new URL("search/search_docs.js", base).href
     script.onload = () => {
-      const data = window.__search, docs = unpack(data)
+      const data = window.__atlasSearch, docs = unpack(data)
       siteWords = new Set(data.words)
       for (const [canonical, ...typed] of data.names)
         for (const name of typed) if (!(name in names)) names[name] = canonical
