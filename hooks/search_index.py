@@ -23,6 +23,7 @@ cuts the queries, so that index and query always agree.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -118,12 +119,18 @@ def _names(term: dict, language: str, glossary_entry: bool = False) -> list[str]
     return list(dict.fromkeys(names))
 
 
-def _pattern(name: str, case_sensitive: bool) -> re.Pattern:
+def _pattern_text(name: str, case_sensitive: bool) -> str:
     if re.search(r"[A-Za-z0-9]", name):
-        return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", 0 if case_sensitive else re.I)
-    return re.compile(re.escape(name))
+        body = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+        return body if case_sensitive else f"(?i:{body})"
+    return re.escape(name)
 
 
+def _pattern(name: str, case_sensitive: bool) -> re.Pattern:
+    return re.compile(_pattern_text(name, case_sensitive))
+
+
+@functools.lru_cache(maxsize=None)
 def _as_words(name: str) -> re.Pattern:
     """`name` as the index's words: "CD7" is in "CD7-negative", which the index splits at the hyphen."""
     if re.search(r"[A-Za-z0-9]", name):
@@ -138,21 +145,25 @@ def _term_matchers(ev, language: str, glossary_entry: bool = False):
         names = _names(term, language, glossary_entry)
         # spelling and plural variants (match_*, zh_alt) find a mention but are not worth adding as aliases
         variants = [v for v in term.get(f"match_{language}", []) + term.get("zh_alt", []) if v not in names]
-        matchers[term["id"]] = (names, [_pattern(n, n == term.get("abbr")) for n in names],
-                                [_pattern(v, False) for v in variants])
+        # (one pattern for all of a term's forms: 330 entries × 100 terms is the cost of this hook)
+        anywhere = re.compile("|".join([_pattern_text(n, n == term.get("abbr")) for n in names]
+                                       + [_pattern_text(v, False) for v in variants]))
+        forms = tuple({f.lower() for f in names + variants})
+        matchers[term["id"]] = (names, [_pattern(n, n == term.get("abbr")) for n in names], anywhere, forms)
     return matchers
 
 
-def _mentions(plain: str, matcher) -> bool:
-    _names, patterns, variants = matcher
-    return any(p.search(plain) for p in patterns + variants)
+def _mentions(plain: str, matcher, lower: str | None = None) -> bool:
+    """Whether `plain` mentions the term (`lower`: plain.lower(), when already at hand)."""
+    lower = plain.lower() if lower is None else lower
+    return any(form in lower for form in matcher[3]) and matcher[2].search(plain) is not None
 
 
 def _aliases(plain: str, matchers) -> str:
     """The names, not already in `plain`, of every term given; a name that only adds words to one that is
     there ("CD7 分子" where it says "CD7") is left out."""
     extra: list[str] = []
-    for names, _patterns, _variants in matchers:
+    for names, _patterns, _anywhere, _forms in matchers:
         present = [n for n in names if _as_words(n).search(plain)]
         extra += [n for n in names if n not in present and n not in extra
                   and not any(other in n for other in present)]
@@ -220,7 +231,11 @@ def shape(docs: list[dict], ev, language: str,
     own_names = _term_matchers(ev, language, glossary_entry=True)
     matchers = _term_matchers(ev, language)
     sections = [d for d in shaped if not d["location"].startswith((f"{GLOSSARY}#", f"{REFERENCES}#"))]
-    mentions = {d["location"]: [t for t, m in matchers.items() if _mentions(_plain(d), m)] for d in sections}
+    mentions = {}
+    for doc in sections:
+        plain = _plain(doc)
+        lower = plain.lower()
+        mentions[doc["location"]] = [t for t, m in matchers.items() if _mentions(plain, m, lower)]
     # a term most sections mention needs no aliases: its other names would match most of the index anyway
     counts = Counter(t for found in mentions.values() for t in found)
     common = {t for t, n in counts.items() if n > len(sections) / 3}
