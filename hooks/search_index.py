@@ -23,7 +23,6 @@ cuts the queries, so that index and query always agree.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
@@ -119,53 +118,64 @@ def _names(term: dict, language: str, glossary_entry: bool = False) -> list[str]
     return list(dict.fromkeys(names))
 
 
-def _pattern_text(name: str, case_sensitive: bool) -> str:
-    if re.search(r"[A-Za-z0-9]", name):
-        body = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
-        return body if case_sensitive else f"(?i:{body})"
-    return re.escape(name)
+LATIN = re.compile(r"[A-Za-z0-9]")
 
 
-def _pattern(name: str, case_sensitive: bool) -> re.Pattern:
-    return re.compile(_pattern_text(name, case_sensitive))
+def _word_character(c: str) -> bool:  # \w or a hyphen: "CRS" is not mentioned in "CRS-like" nor in "采用CRS"
+    return c.isalnum() or c in "_-"
 
 
-@functools.lru_cache(maxsize=None)
-def _as_words(name: str) -> re.Pattern:
-    """`name` as the index's words: "CD7" is in "CD7-negative", which the index splits at the hyphen."""
-    if re.search(r"[A-Za-z0-9]", name):
-        return re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", re.I)
-    return re.compile(re.escape(name))
+def _ascii_alphanumeric(c: str) -> bool:  # what the index's separator keeps together
+    return c.isascii() and c.isalnum()
 
 
-def _term_matchers(ev, language: str, glossary_entry: bool = False):
-    """(names, their patterns, patterns of spelling variants) for every glossary term, by term id."""
-    matchers = {}
-    for term in ev.glossary:
-        names = _names(term, language, glossary_entry)
+def _occurs(name: str, plain: str, lower: str, case_sensitive: bool, edge) -> bool:
+    """Whether `name` stands in `plain` (lower case: `lower`) with no `edge` character either side; a name
+    without Latin letters or digits needs no edges (Chinese has no word boundaries to check). String search,
+    not patterns: compiling one per name was most of this hook's time."""
+    needle, edged = name.lower(), bool(LATIN.search(name))
+    at = lower.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if ((not case_sensitive or plain[at:end] == name)
+                and not (edged and ((at > 0 and edge(plain[at - 1])) or (end < len(plain) and edge(plain[end]))))):
+            return True
+        at = lower.find(needle, at + 1)
+    return False
+
+
+class _Term:
+    """A glossary term's names in one language, and how to find a mention of it."""
+
+    def __init__(self, term: dict, language: str, glossary_entry: bool = False):
+        self.names = _names(term, language, glossary_entry)
         # spelling and plural variants (match_*, zh_alt) find a mention but are not worth adding as aliases
-        variants = [v for v in term.get(f"match_{language}", []) + term.get("zh_alt", []) if v not in names]
-        # (one pattern for all of a term's forms: 330 entries × 100 terms is the cost of this hook)
-        anywhere = re.compile("|".join([_pattern_text(n, n == term.get("abbr")) for n in names]
-                                       + [_pattern_text(v, False) for v in variants]))
-        forms = tuple({f.lower() for f in names + variants})
-        matchers[term["id"]] = (names, [_pattern(n, n == term.get("abbr")) for n in names], anywhere, forms)
-    return matchers
+        variants = [v for v in term.get(f"match_{language}", []) + term.get("zh_alt", []) if v not in self.names]
+        # (the abbreviation is matched in its own case: "CR" is not "cr" in "crisis")
+        self._forms = [(n, n == term.get("abbr")) for n in self.names] + [(v, False) for v in variants]
+
+    def mentioned_in(self, plain: str, lower: str) -> bool:
+        """Whether `plain` (whose lower case is `lower`) mentions the term by any of its names or spellings."""
+        return any(_occurs(form, plain, lower, case_sensitive, _word_character) for form, case_sensitive in self._forms)
 
 
-def _mentions(plain: str, matcher, lower: str | None = None) -> bool:
-    """Whether `plain` mentions the term (`lower`: plain.lower(), when already at hand)."""
-    lower = plain.lower() if lower is None else lower
-    return any(form in lower for form in matcher[3]) and matcher[2].search(plain) is not None
+def _term_matchers(ev, language: str, glossary_entry: bool = False) -> dict[str, _Term]:
+    return {term["id"]: _Term(term, language, glossary_entry) for term in ev.glossary}
+
+
+def _mentions(plain: str, matcher: _Term, lower: str | None = None) -> bool:
+    return matcher.mentioned_in(plain, plain.lower() if lower is None else lower)
 
 
 def _aliases(plain: str, matchers) -> str:
     """The names, not already in `plain`, of every term given; a name that only adds words to one that is
-    there ("CD7 分子" where it says "CD7") is left out."""
+    there ("CD7 分子" where it says "CD7") is left out. A name is there as the index's words: "CD7" is in
+    "CD7-negative", which the index splits at the hyphen."""
     extra: list[str] = []
-    for names, _patterns, _anywhere, _forms in matchers:
-        present = [n for n in names if _as_words(n).search(plain)]
-        extra += [n for n in names if n not in present and n not in extra
+    lower = plain.lower()
+    for matcher in matchers:
+        present = [n for n in matcher.names if _occurs(n, plain, lower, False, _ascii_alphanumeric)]
+        extra += [n for n in matcher.names if n not in present and n not in extra
                   and not any(other in n for other in present)]
     return ", ".join(extra)
 
