@@ -121,11 +121,14 @@
 
   // a run of Chinese characters as words: the longest site word at each position, else Intl.Segmenter's word
   function cutWords(run) {
-    const ends = new Set([...segmenter.segment(run)].map(({ index, segment }) => index + segment.length))
+    const ends = Array.from(segmenter.segment(run), ({ index, segment }) => index + segment.length)  // ascending
     const cut = []
-    for (let i = 0, j; i < run.length; i = j) {
+    for (let i = 0, j, k = 0; i < run.length; i = j) {
       for (j = Math.min(run.length, i + LONGEST_WORD); j > i + 1 && !siteWords.has(run.slice(i, j)); j--);
-      if (j === i + 1) j = Math.min(...[...ends].filter(end => end > i))
+      if (j === i + 1) {
+        while (ends[k] <= i) k++
+        j = ends[k]
+      }
       cut.push(run.slice(i, j))
     }
     return cut
