@@ -1,5 +1,6 @@
-"""Show each page's `last_reviewed` date (front matter, required) under its title, in the page's language,
-and in a footer line that only print shows: the page's web address and its review date."""
+"""Show each page's `last_reviewed` date (front matter, required) under its title, in the page's language;
+in the site footer (with the medical disclaimer link, via page.meta for overrides/partials/copyright.html);
+and on paper: the site name, page address and review date at the top of the first page and at the end."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
 import evidence  # noqa: E402  (labels live in data/labels.yaml)
@@ -39,8 +41,16 @@ def on_page_content(html: str, page, config, files) -> str:
     if not found:
         html = line + html
     address = (config.site_url or "") + page.url
+    prefix = "" if language == "en" else f"{language}/"
+    disclaimer = get_relative_url(f"{prefix}about.html", page.url) + "#disclaimer"
+    date = f'<time datetime="{value.isoformat()}">{value.isoformat()}</time>'
+    page.meta["atlas_footer"] = (
+        f'<p class="atlas-footer-meta">{config.site_name} · '
+        f'<a href="{disclaimer}">{ev.label("ui", "disclaimer_link", language)}</a> · {label}{date}</p>'
+    )
+    header = f'<p class="atlas-print-header" data-search-exclude>{config.site_name} · {address} · {label}{value.isoformat()}</p>'
     footer = (
         f'<p class="atlas-print-footer" data-search-exclude>{address} · {label}'
         f"{value.isoformat()}</p>"
     )
-    return html + footer
+    return header + html + footer

@@ -28,11 +28,47 @@ FLAGGED_TYPES = ("abstract", "secondary")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+# evidence maturity at a glance: a marker carries a small symbol (legend above each reference list, full
+# label in the preview and the list) instead of a word after every citation
+FLAG_SYMBOLS = {"abstract": "*", "secondary": "†", "preclinical": "◇"}
+
+
+def _flag_kinds(ref: dict) -> list[str]:
+    kinds = [ref["type"]] if ref["type"] in FLAGGED_TYPES else []
+    return kinds + (["preclinical"] if ref.get("preclinical") else [])
+
+
 def _flags(ref: dict, ev, language: str) -> list[str]:
-    flags = [ev.label("citation_flag", ref["type"], language)] if ref["type"] in FLAGGED_TYPES else []
-    if ref.get("preclinical"):
-        flags.append(ev.label("citation_flag", "preclinical", language))
-    return flags
+    return [ev.label("citation_flag", kind, language) for kind in _flag_kinds(ref)]
+
+
+def _marker_symbols(ref: dict, ev, language: str) -> str:
+    """Symbols after a citation number; the words are there for screen readers and search."""
+    return "".join(
+        f'<span class="atlas-flag atlas-flag--{kind}" title="{html.escape(ev.label("citation_flag", kind, language))}">'
+        f'<span aria-hidden="true">{FLAG_SYMBOLS[kind]}</span>'
+        f'<span class="atlas-sr-only"> {html.escape(ev.label("citation_flag", kind, language))}</span></span>'
+        for kind in _flag_kinds(ref))
+
+
+def _legend(kinds: set[str], ev, language: str) -> str:
+    if not kinds:
+        return ""
+    colon = ev.label("ui", "colon", language)
+    items = " · ".join(
+        f'<span class="atlas-flag atlas-flag--{kind}" aria-hidden="true">{FLAG_SYMBOLS[kind]}</span> '
+        f'{html.escape(ev.label("citation_flag_legend", kind, language))}'
+        for kind in FLAG_SYMBOLS if kind in kinds)
+    return f'<p class="atlas-flag-legend">{html.escape(ev.label("ui", "marker_legend", language))}{colon}{items}</p>\n\n'
+
+
+def provenance_kind(url: str, ev) -> str:
+    """The kind of page a URL is (PubMed record, publisher page, registry…), from data/labels.yaml."""
+    host = urlsplit(url).netloc.lower().removeprefix("www.")
+    for kind, hosts in ev.labels["provenance_hosts"].items():
+        if host in hosts:
+            return kind
+    return "index"
 
 
 def _registry_link(trial_id: str) -> str:
@@ -78,13 +114,15 @@ def format_reference(ref: dict, ev, language: str) -> str:
         if ref["record_url"].startswith("https://"):
             links.append(f'<a href="{e(ref["record_url"])}">{label}</a>')
         else:
-            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(urlsplit(ref['record_url']).netloc)}")
+            kind = ev.label("provenance", provenance_kind(ref["record_url"], ev), language)
+            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(kind)}")
     if ref.get("url") and not (ref.get("doi") or ref.get("pmid")):
         label = ev.label("ui", "source_page", language)
         if ref["url"].startswith("https://"):
             links.append(f'<a href="{e(ref["url"])}">{label}</a>')
         else:
-            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(urlsplit(ref['url']).netloc)}")
+            kind = ev.label("provenance", provenance_kind(ref["url"], ev), language)
+            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(kind)}")
     if links:
         parts.append(" · ".join(links))
     type_label = ev.label("reference_type", ref["type"], language)
@@ -99,6 +137,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     ev = evidence.get(config)
     language = evidence.language_of(page)
     numbers: dict[str, int] = {}
+    uses: dict[str, int] = {}  # how often each key is cited: each marker gets an id the list links back to
 
     def cite(match: re.Match) -> str:
         links = []
@@ -110,8 +149,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                     f"(no entry with key: {key} in data/references.yaml)")
             number = numbers.setdefault(key, len(numbers) + 1)
             ev.cited.setdefault(key, set()).add(page.file.src_uri)
-            flags = "".join(f'<span class="atlas-flag">{html.escape(f)}</span>' for f in _flags(ref, ev, language))
-            links.append(f'<a href="#ref-{key}" data-cite="{key}" title="{html.escape(ref["title"])}">{number}</a>{flags}')
+            uses[key] = uses.get(key, 0) + 1
+            links.append(
+                f'<span class="atlas-cite-item"><a href="#ref-{key}" id="cite-{key}-{uses[key]}" data-cite="{key}" '
+                f'title="{html.escape(ref["title"])}">{number}</a>{_marker_symbols(ref, ev, language)}</span>')
         return f'<sup class="atlas-cite">[{", ".join(links)}]</sup>'
 
     markdown = MARKER.sub(cite, markdown)
@@ -121,10 +162,26 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return markdown
     heading = ev.label("ui", "references_heading", language)
     items = "\n".join(
-        f'<li id="ref-{key}" value="{number}">{format_reference(ev.references[key], ev, language)}</li>'
+        f'<li id="ref-{key}" value="{number}">{_backlinks(key, uses[key], number, ev, language)}'
+        f'{format_reference(ev.references[key], ev, language)}</li>'
         for key, number in numbers.items()
     )
-    return f'{markdown.rstrip()}\n\n## {heading} {{ #references }}\n\n<ol class="atlas-references">\n{items}\n</ol>\n'
+    kinds = {kind for key in numbers for kind in _flag_kinds(ev.references[key])}
+    return (f'{markdown.rstrip()}\n\n## {heading} {{ #references }}\n\n{_legend(kinds, ev, language)}'
+            f'<ol class="atlas-references">\n{items}\n</ol>\n')
+
+
+def _backlinks(key: str, count: int, number: int, ev, language: str) -> str:
+    """'↩' (cited once) or '↩ a b c': links back to each place the reference is cited."""
+    label = ev.label("ui", "back_to_citation", language)
+    if count == 1:
+        links = f'<a href="#cite-{key}-1" aria-label="{html.escape(label.format(n=number, use=""))}">↩</a>'
+    else:
+        letters = [chr(ord("a") + i) if i < 26 else str(i + 1) for i in range(count)]
+        links = "↩ " + " ".join(
+            f'<a href="#cite-{key}-{i + 1}" aria-label="{html.escape(label.format(n=number, use=letter))}">{letter}</a>'
+            for i, letter in enumerate(letters))
+    return f'<span class="atlas-backlinks" data-search-exclude>{links}</span> '
 
 
 def _bibliography(ev, language: str) -> str:
@@ -145,6 +202,8 @@ def _bibliography(ev, language: str) -> str:
 
 
 def _verified(ref: dict, ev, language: str) -> str:
-    hosts = sorted({urlsplit(u).netloc for u in ref["verified_from"]})
+    kinds = dict.fromkeys(provenance_kind(u, ev) for u in ref["verified_from"])  # keeps the order, once each
+    names = [ev.label("provenance", kind, language) for kind in kinds]
     label = ev.label("ui", "checked_on", language)
-    return f"{label}{ev.label('ui', 'colon', language)}{html.escape(', '.join(hosts))}"
+    separator = "; " if language == "en" else "；"
+    return f"{label}{ev.label('ui', 'colon', language)}{html.escape(separator.join(names))}"
