@@ -11,7 +11,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 # elements whose text is chrome, not page content
-_NOT_CONTENT = ".headerlink, .atlas-reviewed, .atlas-print-footer, .atlas-offline-notice, .atlas-def, sup.atlas-cite, script, style"
+_NOT_CONTENT = (".headerlink, .atlas-reviewed, .atlas-print-footer, .atlas-print-header, .atlas-offline-notice, .atlas-def, "
+                "sup.atlas-cite, .atlas-backlinks, .atlas-figure-hint, .atlas-page-toc, .atlas-letter-index, script, style")
 
 
 @lru_cache(maxsize=None)
