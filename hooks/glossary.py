@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString
 from mkdocs.utils import get_relative_url
+from pypinyin import lazy_pinyin
 
 sys.path.insert(0, str(Path(__file__).parent))
 import evidence  # noqa: E402
@@ -30,25 +31,43 @@ def _term_name(term: dict, language: str) -> str:
     return term["en"] if language == "en" else term["zh"]
 
 
+def glossary_order(term: dict, language: str) -> str:
+    """Sort key on the glossary page: the English name, or the pinyin of the Chinese name."""
+    if language == "en":
+        return term["en"].lower()
+    return " ".join(lazy_pinyin(term["zh"])).lower()
+
+
+def _letter(key: str) -> str:
+    return key[0].upper() if key[:1].isalpha() and key[:1].isascii() else "#"
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if not DIRECTIVE.search(markdown):
         return markdown
     ev = evidence.get(config)
     language = evidence.language_of(page)
     page.meta["atlas_glossary_page"] = True
-    entries = []
-    for term in sorted(ev.glossary, key=lambda t: t["en"].lower()):
+    groups: dict[str, list[str]] = {}
+    for term in sorted(ev.glossary, key=lambda t: glossary_order(t, language)):
         name, other = _term_name(term, language), _term_name(term, OTHER[language])
         abbr = f' ({html.escape(term["abbr"])})' if term.get("abbr") and language == "en" else (
             f'（{html.escape(term["abbr"])}）' if term.get("abbr") else "")
         cites = f' [{"; ".join("@" + k for k in term["refs"])}]' if term.get("refs") else ""
         definition = html.escape(term["def_" + language])
-        entries.append(
+        groups.setdefault(_letter(glossary_order(term, language)), []).append(
             f'<dt id="{term["id"]}"><dfn>{html.escape(name)}</dfn>{abbr} '
             f'<span class="atlas-other-term" lang="{OTHER[language]}">{html.escape(other)}</span></dt>\n'
             f"<dd>{definition}{cites}</dd>"
         )
-    return DIRECTIVE.sub(lambda m: '<dl class="atlas-glossary">\n' + "\n".join(entries) + "\n</dl>", markdown)
+    # a letter index (Chinese: by pinyin) above one list per letter
+    index = "".join(f'<li><a href="#letter-{letter.lower()}">{letter}</a></li>' for letter in groups)
+    label = html.escape(ev.label("ui", "letter_index", language))
+    body = [f'<nav aria-label="{label}"><ul class="atlas-letter-index">{index}</ul></nav>']
+    for letter, entries in groups.items():
+        body.append(f'<p class="atlas-glossary-letter" id="letter-{letter.lower()}">{letter}</p>\n'
+                    f'<dl class="atlas-glossary">\n' + "\n".join(entries) + "\n</dl>")
+    return DIRECTIVE.sub(lambda m: "\n".join(body), markdown)
 
 
 def _patterns(ev, language: str):

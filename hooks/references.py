@@ -87,7 +87,13 @@ def format_reference(ref: dict, ev, language: str) -> str:
         parts.append(e(ref["authors"].rstrip(".")) + ".")
     # titles stay in their original language: mark English titles on Chinese pages for screen readers
     title_lang = "" if language == "en" or CJK.search(ref["title"]) else ' lang="en"'
-    parts.append(f'<cite{title_lang}>{e(ref["title"].rstrip("."))}.</cite>')
+    title = f'<cite{title_lang}>{e(ref["title"].rstrip("."))}.</cite>'
+    if ref.get("title_status") == "described":  # say so in plain words rather than show a guessed title
+        title = f'<span class="atlas-ref-note">{e(ev.label("ui", "title_described", language))}</span> {title}'
+    elif ref.get("title_status") == "truncated":
+        title = (f'<cite{title_lang}>{e(ref["title"].rstrip("."))} …</cite> '
+                 f'<span class="atlas-ref-note">{e(ev.label("ui", "title_truncated", language))}</span>')
+    parts.append(title)
     source = e(ref["journal"]) + ". " if ref.get("journal") else ""
     source += str(ref.get("year", ""))
     if ref.get("volume"):

@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from pypinyin import lazy_pinyin
 import yaml
 
 import site_html
@@ -130,7 +131,14 @@ def test_filtered_trials_views_show_only_matching_records(site):
 def test_glossary_page_lists_every_term_with_the_other_languages_term(site, language):
     page = language_root(site, language) / "glossary.html"
     terms = site_html.article(page).select("dl.atlas-glossary > dt")
-    assert [dt["id"] for dt in terms] == [g["id"] for g in sorted(EVIDENCE.glossary, key=lambda g: g["en"].lower())]
+    # English by name, Chinese by the pinyin of the Chinese name, under a letter index
+    order = (lambda g: g["en"].lower()) if language == "en" else (lambda g: " ".join(lazy_pinyin(g["zh"])).lower())
+    assert [dt["id"] for dt in terms] == [g["id"] for g in sorted(EVIDENCE.glossary, key=order)]
+    letters = site_html.article(page).select(".atlas-letter-index a[href^='#letter-']")
+    assert len(letters) >= 5, f"{language}/glossary: no letter index"
+    for link in letters:
+        target = site_html.article(page).select_one(link["href"])
+        assert target is not None and target.find_next_sibling("dl"), f"{language}/glossary: {link['href']} leads nowhere"
     other = "zh" if language == "en" else "en"
     for dt in terms:
         assert dt.select_one(f"span[lang='{other}']"), f"{language}/glossary: {dt['id']} lacks the {other} term"
