@@ -246,3 +246,24 @@ def test_reference_lists_show_the_kind_of_page_checked_never_an_address(site, la
                 problems.append(f"{language}/{name} {entry.get('id')}: shows {found}")
     assert not problems, "reference lists show raw addresses:\n  " + "\n  ".join(problems[:20])
 
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_has_a_not_found_page_whose_links_work_offline_and_online(browser, site, http_url, language):
+    prefix = "" if language == "en" else f"{language}/"
+    not_found = site / prefix / "404.html"
+    assert not_found.exists(), f"no {prefix}404.html"
+    assert site_html.soup(not_found).select_one("html")["lang"] == language, f"{prefix}404.html is not in {language}"
+    reader = Reader(browser, site.as_uri() + "/")
+    try:
+        page = reader.page
+        page.goto(not_found.as_uri())
+        with page.expect_navigation():
+            page.click(".atlas-not-found a[data-site-link$='index.html']:not([hreflang])")
+        assert page.url == (site / prefix / "index.html").as_uri(), f"{prefix}404.html home link from file:// led to {page.url}"
+        # a web host serves 404.html at any missing address: the links must then lead to the site's root
+        page.goto(http_url + prefix + "404.html")
+        hrefs = page.eval_on_selector_all(".atlas-not-found a[data-site-link]", "links => links.map(a => a.getAttribute('href'))")
+        assert hrefs and all(h.startswith("/") for h in hrefs), f"{prefix}404.html links over http: {hrefs}"
+    finally:
+        reader.context.close()
