@@ -4,7 +4,9 @@
 - bytes a typical page transfers over http, without the search index (raw and gzip-compressed, as a
   static host would serve them); budget: 120 KB compressed for a text page;
 - search index size per language (raw and compressed);
-- time from opening a page via file:// to the first search result, per language.
+- time from opening a page via file:// to the first search result, per language;
+- Lighthouse (mobile) SEO, accessibility and best-practices scores of every page (scripts/lighthouse_scores.py;
+  skip with --no-lighthouse).
 Run it with scripts/benchmark (which sets up the environment first).
 """
 
@@ -98,6 +100,9 @@ def main() -> int:
         print(f"| {name} | {count} | {kb(raw)} KB | {kb(packed)} KB |")
     if over_budget:
         print(f"\nOver budget: {', '.join(over_budget)}")
+    if "--no-lighthouse" not in sys.argv:
+        import lighthouse_scores
+        print("\n" + lighthouse_scores.table(lighthouse_scores.scores(os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium"))))
     return 0
 
 

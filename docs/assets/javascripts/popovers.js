@@ -70,19 +70,22 @@
   }
 
   /* a citation marker's preview: the page's own reference list entry, without its back-links */
+  function createPreview() {
+    preview = document.createElement("div");
+    preview.className = "atlas-popover atlas-cite-preview";
+    preview.id = "atlas-cite-preview";
+    preview.setAttribute("role", "tooltip");
+    preview.setAttribute("data-search-exclude", "");
+    preview.addEventListener("pointerenter", function () { clearTimeout(closeTimer); });
+    preview.addEventListener("pointerleave", function (event) { if (event.pointerType === "mouse") hideSoon(); });
+    preview.hidden = true;
+    document.body.appendChild(preview);
+  }
+
   function citationPreview(link) {
     var entry = document.getElementById("ref-" + link.getAttribute("data-cite"));
     if (!entry) return null;
-    if (!preview) {
-      preview = document.createElement("div");
-      preview.className = "atlas-popover atlas-cite-preview";
-      preview.id = "atlas-cite-preview";
-      preview.setAttribute("role", "tooltip");
-      preview.setAttribute("data-search-exclude", "");
-      preview.addEventListener("pointerenter", function () { clearTimeout(closeTimer); });
-      preview.addEventListener("pointerleave", function (event) { if (event.pointerType === "mouse") hideSoon(); });
-      document.body.appendChild(preview);
-    }
+    preview.hidden = false;
     var copy = entry.cloneNode(true);
     copy.removeAttribute("id");
     copy.querySelectorAll(".atlas-backlinks").forEach(function (node) { node.remove(); });
@@ -110,6 +113,8 @@
     return node.closest(".atlas-term, sup.atlas-cite a[data-cite]");
   }
 
+  // created up front: every marker's aria-describedby names it
+  if (document.querySelector("sup.atlas-cite a[data-cite]")) createPreview();
   document.querySelectorAll("sup.atlas-cite a[data-cite]").forEach(function (link) {
     // the preview replaces the browser's title tooltip, which would show on top of it
     link.removeAttribute("title");
