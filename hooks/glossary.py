@@ -42,6 +42,10 @@ def _letter(key: str) -> str:
     return key[0].upper() if key[:1].isalpha() and key[:1].isascii() else "#"
 
 
+def _letter_id(letter: str) -> str:
+    return f"letter-{letter.lower()}" if letter != "#" else "letter-other"
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if not DIRECTIVE.search(markdown):
         return markdown
@@ -61,11 +65,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             f"<dd>{definition}{cites}</dd>"
         )
     # a letter index (Chinese: by pinyin) above one list per letter
-    index = "".join(f'<li><a href="#letter-{letter.lower()}">{letter}</a></li>' for letter in groups)
+    index = "".join(f'<li><a href="#{_letter_id(letter)}">{letter}</a></li>' for letter in groups)
     label = html.escape(ev.label("ui", "letter_index", language))
     body = [f'<nav aria-label="{label}"><ul class="atlas-letter-index">{index}</ul></nav>']
     for letter, entries in groups.items():
-        body.append(f'<p class="atlas-glossary-letter" id="letter-{letter.lower()}">{letter}</p>\n'
+        body.append(f'<p class="atlas-glossary-letter" id="{_letter_id(letter)}">{letter}</p>\n'
                     f'<dl class="atlas-glossary">\n' + "\n".join(entries) + "\n</dl>")
     return DIRECTIVE.sub(lambda m: "\n".join(body), markdown)
 
