@@ -1,4 +1,5 @@
-"""The evidence layer's data: data/references.yaml, data/trials.yaml, data/glossary.yaml and data/labels.yaml,
+"""The evidence layer's data: data/references.yaml, data/trials.yaml, data/glossary.yaml, data/labels.yaml and
+data/terminology.yaml (the Chinese house style, used by the tests),
 loaded once per build, validated against data/schema/*.schema.json (jsonschema) and cross-checked.
 
 Not a hook itself: the hooks citations.py, trials_table.py and glossary_terms.py import it.
@@ -7,7 +8,9 @@ Every problem is reported as `data/<file>: <key>: <problem>`.
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +18,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from mkdocs.exceptions import PluginError
 
-DATA_FILES = ("references", "trials", "glossary")
+DATA_FILES = ("references", "trials", "glossary", "terminology")
 LANGUAGES = ("en", "zh")
 
 
@@ -40,9 +43,25 @@ class Evidence:
             raise PluginError(f"data/labels.yaml: no '{language}' label for {group}.{value}") from None
 
 
-def _read_yaml(path: Path):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML loader (libyaml where available: the pure-Python one was a tenth of the build) that refuses a
+    key written twice in one mapping; plain YAML silently keeps the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"'{key}' is written twice in one entry (lines {seen[key] + 1} and "
+                    f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
+def read_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
     except FileNotFoundError:
         raise PluginError(f"{path.name}: file not found at {path}") from None
     except yaml.YAMLError as error:
@@ -59,12 +78,17 @@ def _entry_name(items, path) -> str:
 
 def validate_file(root: Path, name: str) -> list:
     """Load data/<name>.yaml and return it, or raise naming every schema violation."""
-    items = _read_yaml(root / "data" / f"{name}.yaml")
+    items = read_yaml(root / "data" / f"{name}.yaml")
     schema = json.loads((root / "data" / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
     problems = []
     for error in sorted(Draft202012Validator(schema).iter_errors(items), key=lambda e: list(e.absolute_path)):
-        where = _entry_name(items, list(error.absolute_path))
-        field_path = ".".join(str(p) for p in list(error.absolute_path)[1:]) or "(entry)"
+        path = list(error.absolute_path)
+        if isinstance(items, dict) and path:  # a file of named sections (terminology.yaml): section, entry, field
+            path = [f"{path[0]}[{path[1] + 1}]" if len(path) > 1 else path[0]] + path[2:]
+            where, field_path = path[0], ".".join(map(str, path[1:])) or "(entry)"
+        else:
+            where = _entry_name(items, path)
+            field_path = ".".join(str(p) for p in path[1:]) or "(entry)"
         message = error.message
         if error.validator == "anyOf" and "doi" in json.dumps(error.schema):
             message = ("has no identifier: needs doi, pmid, pmcid, registry or patent (or, only when none can be verified, "
@@ -86,7 +110,7 @@ def _duplicates(items: list[dict], key: str) -> list[str]:
 
 def load(root: Path) -> Evidence:
     data = {name: validate_file(root, name) for name in DATA_FILES}
-    labels = _read_yaml(root / "data" / "labels.yaml")
+    labels = read_yaml(root / "data" / "labels.yaml")
     problems = []
     for name, key in (("references", "key"), ("trials", "id"), ("glossary", "id")):
         for duplicate in _duplicates(data[name], key):
@@ -103,9 +127,119 @@ def load(root: Path) -> Evidence:
         for key in term.get("refs", []):
             if key not in references:
                 problems.append(f"data/glossary.yaml: '{term['id']}': refs: unknown reference key '{key}'")
+    problems += check_vocabularies(root, labels)
+    for trial in data["trials"]:
+        problems += check_trial(trial, labels)
     if problems:
         raise PluginError("Evidence data is inconsistent:\n  " + "\n  ".join(problems))
     return Evidence(root, references, data["trials"], data["glossary"], labels)
+
+
+# --- trials: what a schema cannot say -------------------------------------------------------------------
+
+# closed lists of data/trials.yaml whose values are printed, and the labels.yaml group that names them
+VOCABULARIES = {
+    "cell_source": "cell_source", "donor_detail": "donor_detail", "fratricide": "fratricide",
+    "gvhd_strategy": "gvhd_strategy", "hvgr_strategy": "hvgr_strategy", "editing_tool": "editing_tool",
+    "maturity": "maturity", "n_population": "population",
+}
+OUTCOME_VOCABULARIES = {"measure": "measure", "population": "population", "setting": "setting"}
+# a percentage or a fraction typed into text ("phase 1/2" and "1/2 期" are phases, not fractions)
+NUMBER_IN_TEXT = re.compile(r"\d\s*%|(?<![Pp]hase )(?<![\d/])\d+\s*/\s*\d+(?![\d/]|\s*期)")
+
+
+def _has_label(labels: dict, group: str, value: str) -> bool:
+    entry = labels.get(group, {}).get(value)
+    return isinstance(entry, dict) and all(entry.get(language) for language in LANGUAGES)
+
+
+def check_vocabularies(root: Path, labels: dict) -> list[str]:
+    """Every value the schema allows in a closed list has a label in both languages."""
+    schema = json.loads((root / "data" / "schema" / "trials.schema.json").read_text(encoding="utf-8"))
+    item, outcome = schema["items"]["properties"], schema["$defs"]["outcome"]["properties"]
+    problems = []
+    lists = {"diseases": "diseases"}
+    for fields, properties in ((VOCABULARIES, item), (OUTCOME_VOCABULARIES, outcome), (lists, item)):
+        for name, group in fields.items():
+            for value in properties[name].get("enum") or properties[name]["items"]["enum"]:
+                if not _has_label(labels, group, value):
+                    problems.append(f"data/labels.yaml: {group}.{value}: needs a label in en and zh "
+                                    f"(it is a value of {name} in data/schema/trials.schema.json)")
+    return problems
+
+
+def _strings(value, path: str):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}.{index}")
+
+
+def _decimals(value) -> int:
+    text = repr(value)
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def _check_date(text: str) -> str | None:
+    parts = [int(p) for p in text.split("-")]
+    try:
+        first = datetime.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return f"'{text}' is not a real date"
+    if first > datetime.date.today():
+        return f"'{text}' is in the future"
+    return None
+
+
+def check_trial(trial: dict, labels: dict) -> list[str]:
+    """Cross-checks of one study: dates, vocabularies' labels, numbers that must agree, no numbers in text."""
+    where = f"data/trials.yaml: '{trial['id']}'"
+    problems = []
+    if trial.get("data_cut") is not None:
+        problem = _check_date(str(trial["data_cut"]))
+        if problem:
+            problems.append(f"{where}: data_cut: {problem}")
+    for name, group in VOCABULARIES.items():
+        if trial.get(name) is not None and not _has_label(labels, group, trial[name]):
+            problems.append(f"{where}: {name}: '{trial[name]}' has no label in data/labels.yaml {group} (en and zh)")
+    for value in trial.get("diseases", []):
+        if not _has_label(labels, "diseases", value):
+            problems.append(f"{where}: diseases: '{value}' has no label in data/labels.yaml diseases (en and zh)")
+    if trial.get("n_evaluable") and trial.get("n") and trial["n_evaluable"] > trial["n"]:
+        problems.append(f"{where}: n_evaluable: {trial['n_evaluable']} is more than n ({trial['n']})")
+    for index, outcome in enumerate(trial["outcomes"]):
+        at = f"{where}: outcomes.{index} ({outcome['measure']})"
+        for name, group in OUTCOME_VOCABULARIES.items():
+            if outcome.get(name) is not None and not _has_label(labels, group, outcome[name]):
+                problems.append(f"{at}: {name}: '{outcome[name]}' has no label in data/labels.yaml {group} (en and zh)")
+        numerator, denominator, percent = outcome.get("numerator"), outcome.get("denominator"), outcome.get("percent")
+        if denominator is not None and numerator is not None and numerator > denominator:
+            problems.append(f"{at}: numerator {numerator} is greater than denominator {denominator}")
+        elif denominator and numerator is not None and percent is not None:
+            exact = 100 * numerator / denominator
+            tolerance = 0.5 * 10 ** -_decimals(percent) + 1e-9
+            if abs(exact - percent) > tolerance:
+                problems.append(f"{at}: percent {percent} does not match {numerator}/{denominator} "
+                                f"(= {exact:.2f}%) within rounding")
+        if (denominator and trial.get("n") and denominator > trial["n"]
+                and outcome.get("population") not in ("samples", "aml-patients", "pooled")):
+            problems.append(f"{at}: denominator {denominator} is more than the study's n ({trial['n']})")
+        for field_name in ("interval", "range"):
+            bounds = outcome.get(field_name)
+            if bounds and bounds[0] > bounds[1]:
+                problems.append(f"{at}: {field_name}: {bounds[0]} is above {bounds[1]}")
+        if outcome.get("interval") and percent is not None and not outcome["interval"][0] <= percent <= outcome["interval"][1]:
+            problems.append(f"{at}: percent {percent} lies outside its interval {outcome['interval']}")
+    for path, text in _strings({k: v for k, v in trial.items() if k not in ("id", "refs", "registry", "edits",
+                                                                              "data_cut")}, ""):
+        if NUMBER_IN_TEXT.search(text):
+            problems.append(f"{where}: {path}: text holds a percentage or a fraction ('{NUMBER_IN_TEXT.search(text).group()}'); "
+                            "write it as a structured outcome")
+    return problems
 
 
 _CACHE: dict[Path, tuple[tuple, Evidence]] = {}
@@ -126,5 +260,41 @@ def source_of(page) -> str:
     return f"docs/{page.file.src_uri}"
 
 
+def line_of(page, snippet: str) -> int | str:
+    """The line of the page's source file where `snippet` first appears ('?' when it is not there as such)."""
+    try:
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    except (OSError, TypeError):
+        return "?"
+    index = source.find(snippet)
+    return source.count("\n", 0, index) + 1 if index >= 0 else "?"
+
+
 def language_of(page) -> str:
     return getattr(page.file, "locale", None) or page.file.src_uri.split("/", 1)[0]
+
+
+# --- generated HTML ---------------------------------------------------------------------------------
+# Hooks render large HTML (reference lists, trials tables, citation markers) from data. Handing it to Markdown
+# only to have it passed through again cost a third of the build, so a hook leaves a placeholder in the
+# Markdown and the generated_html hook puts the HTML back after conversion: before the search index is made
+# (searchable), or after it, for what readers never search for (per-page reference lists).
+GENERATED = re.compile(r"<!-- atlas-generated (\d+) -->")
+
+
+def defer(page, html: str, *, inline: bool = False, searchable: bool = True) -> str:
+    """Keep `html` aside for this page; return the Markdown (a block, or an inline token) that stands for it."""
+    blocks = page.__dict__.setdefault("atlas_generated", [])
+    blocks.append((html, searchable))
+    number = len(blocks) - 1
+    # an HTML comment: Markdown passes it through, and the search plugin does not index it
+    placeholder = f"<!-- atlas-generated {number} -->"
+    return placeholder if inline else f"\n\n{placeholder}\n\n"
+
+
+def generated_blocks(page) -> list[tuple[str, bool]]:
+    return page.__dict__.get("atlas_generated", [])
+
+
+def placeholder_number(match: re.Match) -> int:
+    return int(match.group(1))

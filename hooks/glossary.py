@@ -2,17 +2,22 @@
 
 On every other page, the first occurrence of each term (its abbreviation, or its name in the page's
 language) becomes a focusable term whose definition shows on hover, on tap and on keyboard focus — CSS only,
-so it works without JavaScript. Definitions are kept out of the search index (data-search-exclude).
+so it works without JavaScript. Definitions are added after the search plugin has indexed the page, so they
+never reach the search index (data-search-exclude too, for anything that reads the HTML later).
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 import sys
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString
+import ahocorasick
+import lxml.html
+from lxml import etree
+from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 from pypinyin import lazy_pinyin
 
@@ -23,7 +28,8 @@ DIRECTIVE = re.compile(r"^\[\[glossary\]\]\s*$", re.M)
 # no definitions inside these: headings, links, code, citation markers, other terms, reference lists
 SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "script", "style", "sup", "dfn", "caption", "th"}
 SKIP_CLASSES = {"atlas-term", "atlas-def", "atlas-references", "admonition-title", "atlas-reviewed", "atlas-table-note",
-                "atlas-print-footer", "atlas-offline-notice"}
+                "atlas-print-footer", "atlas-print-header", "atlas-offline-notice", "atlas-page-toc", "atlas-figure-hint",
+                "atlas-flag-legend", "atlas-backlinks"}
 OTHER = {"en": "zh", "zh": "en"}
 
 
@@ -71,64 +77,146 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     for letter, entries in groups.items():
         body.append(f'<p class="atlas-glossary-letter" id="{_letter_id(letter)}">{letter}</p>\n'
                     f'<dl class="atlas-glossary">\n' + "\n".join(entries) + "\n</dl>")
-    return DIRECTIVE.sub(lambda m: "\n".join(body), markdown)
+    return DIRECTIVE.sub(lambda m: evidence.defer(page, "\n".join(body)), markdown)
 
 
-def _patterns(ev, language: str):
-    """(term, compiled pattern) pairs, longest phrase first so that 'acute GVHD' wins over 'GVHD'."""
-    found = []
-    for term in ev.glossary:
-        phrases = [(term["abbr"], True)] if term.get("abbr") else []
-        phrases += [(p, False) for p in [_term_name(term, language)] + term.get(f"match_{language}", [])]
-        for phrase, case_sensitive in phrases:
-            if language == "en" or re.search(r"[A-Za-z]", phrase):
-                pattern = rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
-            else:
-                pattern = re.escape(phrase)
-            found.append((len(phrase), term, re.compile(pattern, 0 if case_sensitive else re.I)))
-    found.sort(key=lambda item: -item[0])
-    return [(term, pattern) for _, term, pattern in found]
+# ASCII-only case folding keeps every string's length, so positions found in folded text hold in the original
+_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_MATCHERS: dict[tuple[int, str], "ahocorasick.Automaton"] = {}
 
 
-def _skipped(node) -> bool:
-    for parent in node.parents:
-        if parent.name in SKIP or SKIP_CLASSES & set(parent.get("class") or []):
-            return True
-    return False
+def _matcher(ev, language: str):
+    """An Aho–Corasick automaton over every phrase of every term (abbreviation, name, match_* phrases), built
+    once per loaded glossary, so a page's text is scanned once whatever the number of terms."""
+    key = (id(ev), language)
+    if key not in _MATCHERS:
+        automaton = ahocorasick.Automaton()
+        for term in ev.glossary:
+            phrases = [(term["abbr"], True)] if term.get("abbr") else []
+            phrases += [(p, False) for p in [_term_name(term, language)] + term.get(f"match_{language}", [])]
+            for phrase, case_sensitive in phrases:
+                # Latin phrases must stand as words; Chinese ones have no word boundaries to check
+                bounded = language == "en" or bool(re.search(r"[A-Za-z]", phrase))
+                folded = phrase.translate(_FOLD)
+                entries = automaton.get(folded, [])
+                entries.append((phrase, case_sensitive, bounded, term))
+                automaton.add_word(folded, entries)
+        automaton.make_automaton()
+        _MATCHERS.clear()  # only the current evidence (mkdocs serve reloads it when data changes)
+        _MATCHERS[key] = automaton
+    return _MATCHERS[key]
 
 
-def on_page_content(content: str, page, config, files) -> str:
-    if page.meta.get("atlas_glossary_page"):
-        return content
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character in "_-"
+
+
+def _new_terms(automaton, value: str, defined: set[str]):
+    """(start, end, term) of each term not yet defined in `value`, adding it to `defined`: at each start the
+    longest phrase that stands there (right case for abbreviations, whole words for Latin phrases), left to
+    right, not overlapping. A phrase of a term defined earlier is passed over (a shorter term inside it may
+    still be defined)."""
+    found = {}
+    for end, entries in automaton.iter(value.translate(_FOLD)):
+        for phrase, case_sensitive, bounded, term in entries:
+            start = end + 1 - len(phrase)
+            if case_sensitive and value[start:end + 1] != phrase:
+                continue
+            if bounded and ((start > 0 and _is_word_character(value[start - 1]))
+                            or (end + 1 < len(value) and _is_word_character(value[end + 1]))):
+                continue
+            if len(phrase) > found.get(start, (0, None))[0]:
+                found[start] = (len(phrase), term)
+    position = 0
+    for start in sorted(found):
+        length, term = found[start]
+        if start >= position and term["id"] not in defined:
+            defined.add(term["id"])
+            yield start, start + length, term
+            position = start + length
+
+
+def _skip_condition() -> str:
+    tags = " or ".join(f"self::{tag}" for tag in sorted(SKIP))
+    classes = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in sorted(SKIP_CLASSES))
+    return f"{tags} or {classes}"
+
+
+# the page's prose: every text node with no ancestor where definitions do not belong (evaluated by libxml2)
+_PROSE_TEXT = etree.XPath(f"descendant::text()[not(ancestor::*[{_skip_condition()}])]")
+
+
+def _text_slots(root):
+    """(element, 'text' | 'tail') slots holding the page's prose, in document order."""
+    for text in _PROSE_TEXT(root):
+        if text.is_text:
+            yield text.getparent(), "text"
+        elif text.is_tail:
+            yield text.getparent(), "tail"
+
+
+def _definition(term: dict, word: str, ev, language: str, glossary_url: str):
+    """A fresh copy of the term's inline definition (parsed once per term, word and page folder)."""
+    key = (id(ev), term["id"], word, language, glossary_url)
+    if key not in _DEFINITIONS:
+        _DEFINITIONS[key] = _parse_definition(term, word, ev, language, glossary_url)
+    return copy.deepcopy(_DEFINITIONS[key])
+
+
+_DEFINITIONS: dict[tuple, object] = {}
+
+
+def _parse_definition(term: dict, word: str, ev, language: str, glossary_url: str):
+    other = _term_name(term, OTHER[language])
+    abbr = f"{term['abbr']} · " if term.get("abbr") and term["abbr"] != word else ""
+    # no <span> inside .atlas-def: Material's search parser ends data-search-exclude at the first nested
+    # element with the same tag name, and the definition would leak into the search index
+    other_name = f'<i class="atlas-def-other" lang="{OTHER[language]}">{html.escape(other)}</i>'
+    other_name = f" ({other_name})" if language == "en" else f"（{other_name}）"
+    space = " " if language == "en" else ""  # Chinese puts no space after full-width punctuation
+    return lxml.html.fragment_fromstring(
+        f'<span class="atlas-term" tabindex="0" aria-describedby="def-{term["id"]}">{html.escape(word)}'
+        f'<span class="atlas-def" role="tooltip" id="def-{term["id"]}" data-search-exclude>'
+        f"<strong>{html.escape(abbr + _term_name(term, language))}</strong>{other_name}{space}"
+        f'{html.escape(term["def_" + language])}{space}'
+        f'<a href="{glossary_url}#{term["id"]}">{html.escape(ev.label("ui", "glossary_link", language))}</a>'
+        f"</span></span>"
+    )
+
+
+def _insert(element, slot: str, value: str, spans) -> None:
+    """Put `value` back into the slot, each (start, end, new element) span replacing its stretch of text."""
+    setattr(element, slot, value[: spans[0][0]])
+    parent, index = (element.getparent(), element.getparent().index(element) + 1) if slot == "tail" else (element, 0)
+    for number, (start, end, new) in enumerate(spans):
+        following = spans[number + 1][0] if number + 1 < len(spans) else len(value)
+        new.tail = value[end:following]
+        parent.insert(index + number, new)
+
+
+@event_priority(-100)  # after the search plugin (priority 0) has indexed the page: readers search prose
+def on_page_context(context, page, config, nav):
+    if not page.meta.get("atlas_glossary_page"):
+        page.content = define_terms(page.content, page, config)
+    return context
+
+
+def define_terms(content: str, page, config) -> str:
+    """Define the first occurrence of each term on the page, in one pass over the page's text (lxml: a
+    BeautifulSoup parse per page cost more than the rest of the build)."""
     ev = evidence.get(config)
     language = evidence.language_of(page)
+    automaton = _matcher(ev, language)
     prefix = "" if language == "en" else f"{language}/"
     glossary_url = get_relative_url(f"{prefix}glossary.html", page.url)
-    soup = BeautifulSoup(content, "html.parser")
+    root = lxml.html.fragment_fromstring(content, create_parent="div")
     defined: set[str] = set()
-    for term, pattern in _patterns(ev, language):
-        if term["id"] in defined:
-            continue
-        for text in soup.find_all(string=pattern):
-            if not isinstance(text, NavigableString) or _skipped(text):
-                continue
-            match = pattern.search(text)
-            before, word, after = text[: match.start()], match.group(0), text[match.end():]
-            def_id = f"def-{term['id']}"
-            other = _term_name(term, OTHER[language])
-            abbr = f"{term['abbr']} · " if term.get("abbr") and term["abbr"] != word else ""
-            tip = BeautifulSoup(
-                f'<span class="atlas-term" tabindex="0" aria-describedby="{def_id}">{html.escape(word)}'
-                f'<span class="atlas-def" role="tooltip" id="{def_id}" data-search-exclude>'
-                f"<strong>{html.escape(abbr + _term_name(term, language))}</strong> "
-                f'{"(" if language == "en" else "（"}<span lang="{OTHER[language]}">{html.escape(other)}</span>'
-                f'{")" if language == "en" else "）"} '
-                f'{html.escape(term["def_" + language])} '
-                f'<a href="{glossary_url}#{term["id"]}">{html.escape(ev.label("ui", "glossary_link", language))}</a>'
-                f"</span></span>",
-                "html.parser",
-            )
-            text.replace_with(before, tip, after)
-            defined.add(term["id"])
-            break
-    return str(soup) if defined else content
+    for element, slot in list(_text_slots(root)):
+        value = getattr(element, slot)
+        spans = [(start, end, _definition(term, value[start:end], ev, language, glossary_url))
+                 for start, end, term in _new_terms(automaton, value, defined)]
+        if spans:
+            _insert(element, slot, value, spans)
+    if not defined:
+        return content
+    return lxml.html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]

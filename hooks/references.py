@@ -2,8 +2,9 @@
 
 - `[@Key]` / `[@Key1; @Key2]` in a page become numbered citation links (numbers in order of first appearance
   on the page; same numbers in both languages because the markers are the same), and the page gets a
-  reference list at its end. Abstract-only, secondary and preclinical sources carry a visible label
-  wherever they are cited.
+  reference list at its end, whose entries link back to each place they are cited. Abstract-only, secondary
+  and preclinical sources carry a small symbol wherever they are cited (the words for screen readers; a
+  legend above the list), and their full label in the list.
 - `[[bibliography]]` on a line of its own renders every reference, grouped by publication type.
 An unknown key fails the build, naming the page and the key.
 """
@@ -22,6 +23,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import evidence  # noqa: E402
 
 MARKER = re.compile(r"\[(@[A-Za-z][\w-]*(?:\s*;\s*@[A-Za-z][\w-]*)*)\]")
+MARKER_OR_BLOCK = re.compile(rf"{MARKER.pattern}|<!-- atlas-generated (?P<block>\d+) -->")
+# what is left of a marker that MARKER did not take: [@A, @B], [@A @B], [ @A], [@A;], [see @A]
+MALFORMED = re.compile(r"\[[^\[\]\n]*@[A-Za-z][^\[\]\n]*\]")
 BIBLIOGRAPHY = re.compile(r"^\[\[bibliography\]\]\s*$", re.M)
 TYPE_ORDER = ("primary", "meta-analysis", "review", "guideline", "abstract", "secondary", "registry", "patent")
 FLAGGED_TYPES = ("abstract", "secondary")
@@ -43,7 +47,7 @@ def _flags(ref: dict, ev, language: str) -> list[str]:
 
 
 def _marker_symbols(ref: dict, ev, language: str) -> str:
-    """Symbols after a citation number; the words are there for screen readers and search."""
+    """Symbols after a citation number; the words are there for screen readers."""
     return "".join(
         f'<span class="atlas-flag atlas-flag--{kind}" title="{html.escape(ev.label("citation_flag", kind, language))}">'
         f'<span aria-hidden="true">{FLAG_SYMBOLS[kind]}</span>'
@@ -55,28 +59,43 @@ def _legend(kinds: set[str], ev, language: str) -> str:
     if not kinds:
         return ""
     colon = ev.label("ui", "colon", language)
-    items = " · ".join(
+    separator = " · " if language == "en" else "；"
+    items = separator.join(
         f'<span class="atlas-flag atlas-flag--{kind}" aria-hidden="true">{FLAG_SYMBOLS[kind]}</span> '
         f'{html.escape(ev.label("citation_flag_legend", kind, language))}'
         for kind in FLAG_SYMBOLS if kind in kinds)
-    return f'<p class="atlas-flag-legend">{html.escape(ev.label("ui", "marker_legend", language))}{colon}{items}</p>\n\n'
+    return f'<p class="atlas-flag-legend">{html.escape(ev.label("ui", "marker_legend", language))}{colon}{items}</p>\n'
 
 
 def provenance_kind(url: str, ev) -> str:
     """The kind of page a URL is (PubMed record, publisher page, registry…), from data/labels.yaml."""
     host = urlsplit(url).netloc.lower().removeprefix("www.")
-    for kind, hosts in ev.labels["provenance_hosts"].items():
-        if host in hosts:
-            return kind
-    return "index"
+    hosts = _provenance_hosts(ev)
+    return hosts.get(host, "index")
+
+
+_HOSTS: dict[int, dict[str, str]] = {}
+
+
+def _provenance_hosts(ev) -> dict[str, str]:
+    """host -> kind, built once per loaded evidence."""
+    if id(ev) not in _HOSTS:
+        _HOSTS.clear()
+        _HOSTS[id(ev)] = {host: kind for kind, hosts in ev.labels["provenance_hosts"].items() for host in hosts}
+    return _HOSTS[id(ev)]
 
 
 def _registry_link(trial_id: str) -> str:
     if trial_id.startswith("NCT"):
-        return f'<a href="https://clinicaltrials.gov/study/{trial_id}">{trial_id}</a>'
+        return _external(f"https://clinicaltrials.gov/study/{trial_id}", trial_id)
     if trial_id.startswith("ISRCTN"):
-        return f'<a href="https://www.isrctn.com/{trial_id}">{trial_id}</a>'
+        return _external(f"https://www.isrctn.com/{trial_id}", trial_id)
     return html.escape(trial_id)
+
+
+def _external(href: str, text: str) -> str:
+    # reference lists are added after the external_links hook has run (they are kept out of search)
+    return f'<a href="{html.escape(href)}" rel="external noopener">{text}</a>'
 
 
 def format_reference(ref: dict, ev, language: str) -> str:
@@ -106,11 +125,11 @@ def format_reference(ref: dict, ev, language: str) -> str:
         parts.append(source.rstrip(". ") + ".")
     links = []
     if ref.get("doi"):
-        links.append(f'<a href="https://doi.org/{e(ref["doi"])}">doi:{e(ref["doi"])}</a>')
+        links.append(_external(f"https://doi.org/{ref['doi']}", f"doi:{e(ref['doi'])}"))
     if ref.get("pmid"):
-        links.append(f'<a href="https://pubmed.ncbi.nlm.nih.gov/{ref["pmid"]}/">PMID: {ref["pmid"]}</a>')
+        links.append(_external(f"https://pubmed.ncbi.nlm.nih.gov/{ref['pmid']}/", f"PMID: {ref['pmid']}"))
     if ref.get("pmcid"):
-        links.append(f'<a href="https://pmc.ncbi.nlm.nih.gov/articles/{ref["pmcid"]}/">{ref["pmcid"]}</a>')
+        links.append(_external(f"https://pmc.ncbi.nlm.nih.gov/articles/{ref['pmcid']}/", ref["pmcid"]))
     for trial_id in ref.get("registry", []):
         links.append(_registry_link(trial_id))
     if ref.get("patent"):
@@ -118,14 +137,14 @@ def format_reference(ref: dict, ev, language: str) -> str:
     if ref.get("record_url"):
         label = ev.label("ui", "record_page", language)
         if ref["record_url"].startswith("https://"):
-            links.append(f'<a href="{e(ref["record_url"])}">{label}</a>')
+            links.append(_external(ref["record_url"], label))
         else:
             kind = ev.label("provenance", provenance_kind(ref["record_url"], ev), language)
             links.append(f"{label}{ev.label('ui', 'colon', language)}{e(kind)}")
     if ref.get("url") and not (ref.get("doi") or ref.get("pmid")):
         label = ev.label("ui", "source_page", language)
         if ref["url"].startswith("https://"):
-            links.append(f'<a href="{e(ref["url"])}">{label}</a>')
+            links.append(_external(ref["url"], label))
         else:
             kind = ev.label("provenance", provenance_kind(ref["url"], ev), language)
             links.append(f"{label}{ev.label('ui', 'colon', language)}{e(kind)}")
@@ -145,7 +164,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     numbers: dict[str, int] = {}
     uses: dict[str, int] = {}  # how often each key is cited: each marker gets an id the list links back to
 
-    def cite(match: re.Match) -> str:
+    def cite_html(match: re.Match) -> str:
         links = []
         for key in (k.strip().lstrip("@") for k in match.group(1).split(";")):
             ref = ev.references.get(key)
@@ -161,7 +180,27 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                 f'title="{html.escape(ref["title"])}">{number}</a>{_marker_symbols(ref, ev, language)}</span>')
         return f'<sup class="atlas-cite">[{", ".join(links)}]</sup>'
 
-    markdown = MARKER.sub(cite, markdown)
+    def cite(match: re.Match) -> str:
+        # markers are not searched: "[3, 4 ◇]" in a search snippet helps nobody
+        return evidence.defer(page, cite_html(match), inline=True, searchable=False)
+
+    # markers in HTML that other hooks left aside (trials tables) are numbered where that HTML stands
+    blocks = evidence.generated_blocks(page)
+
+    def cite_or_number_block(match: re.Match) -> str:
+        if match.group("block") is None:
+            return cite(match)
+        number = int(match.group("block"))
+        html, searchable = blocks[number]
+        blocks[number] = (MARKER.sub(cite_html, html), searchable)
+        return match.group(0)
+
+    markdown = MARKER_OR_BLOCK.sub(cite_or_number_block, markdown)
+    for text in [markdown] + [block for block, _ in blocks]:
+        if (typo := MALFORMED.search(text)) is not None:
+            raise PluginError(
+                f"{evidence.source_of(page)}:{evidence.line_of(page, typo.group(0))}: citation {typo.group(0)!r} "
+                "is not a valid marker: write [@Key] or [@Key1; @Key2] (keys separated by semicolons)")
     if BIBLIOGRAPHY.search(markdown):
         markdown = BIBLIOGRAPHY.sub(lambda m: _bibliography(ev, language), markdown)
     if not numbers:
@@ -173,8 +212,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         for key, number in numbers.items()
     )
     kinds = {kind for key in numbers for kind in _flag_kinds(ev.references[key])}
-    return (f'{markdown.rstrip()}\n\n## {heading} {{ #references }}\n\n{_legend(kinds, ev, language)}'
-            f'<ol class="atlas-references">\n{items}\n</ol>\n')
+    reference_list = f'{_legend(kinds, ev, language)}<ol class="atlas-references">\n{items}\n</ol>'
+    return f"{markdown.rstrip()}\n\n## {heading} {{ #references }}\n{evidence.defer(page, reference_list, searchable=False)}"
 
 
 def _backlinks(key: str, count: int, number: int, ev, language: str) -> str:
@@ -187,7 +226,7 @@ def _backlinks(key: str, count: int, number: int, ev, language: str) -> str:
         links = "↩ " + " ".join(
             f'<a href="#cite-{key}-{i + 1}" aria-label="{html.escape(label.format(n=number, use=letter))}">{letter}</a>'
             for i, letter in enumerate(letters))
-    return f'<span class="atlas-backlinks" data-search-exclude>{links}</span> '
+    return f'<span class="atlas-backlinks">{links}</span> '
 
 
 def _bibliography(ev, language: str) -> str:

@@ -1,6 +1,10 @@
 """Measure the site against its performance budget and print the figures as a Markdown table.
 
 - build time of the whole site (mkdocs build --strict, both languages);
+- build-speed ratio: the real project's build time divided by the build time of the same docs/ with the
+  project's hooks switched off (median of alternating runs), on the real site and on a synthetic site ten
+  times larger (both languages), to show that the hooks' cost per page does not grow with the site
+  (budget: 1.5 for both);
 - bytes a typical page transfers over http, without the search index (raw and gzip-compressed, as a
   static host would serve them); budget: 120 KB compressed for a text page;
 - search index size per language (raw and compressed);
@@ -17,6 +21,10 @@ import gzip
 import http.server
 import os
 import platform
+import re
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +39,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CHROMIUM_ARGS, Reader  # noqa: E402
 
 BUDGET_KB = 120
-PAGES = ["index.html", "fratricide.html", "clinical-results.html", "glossary.html",
+RATIO_BUDGET = 1.5
+PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides", "data")
+PAGES = ["index.html", "fratricide.html", "clinical-results.html", "glossary.html", "trials.html", "zh/trials.html",
          "zh/index.html", "zh/fratricide.html", "zh/clinical-results.html"]
 
 
@@ -44,12 +54,69 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def main() -> int:
+def timed_build(config: Path, site: Path) -> float:
+    """CPU seconds (user + system) of one build: unlike wall-clock time, hardly moved by other load on the
+    machine, so the ratio of two builds in one run is stable."""
+    start = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict",
+                    "--config-file", str(config), "--site-dir", str(site)],
+                   cwd=config.parent, check=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+                   stderr=subprocess.DEVNULL)
+    end = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (end.ru_utime - start.ru_utime) + (end.ru_stime - start.ru_stime)
+
+
+def without_hooks(project: Path) -> Path:
+    """A configuration of the same project with its hooks switched off (literal markers stay in the pages)."""
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^hooks:\n(?:[ \t]+.*\n|[ \t]*\n)*", "", text)
+    config = project / "mkdocs-no-hooks.yml"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def synthetic_project(copies: int) -> Path:
+    """A copy of the project with every page present `copies` times in both languages (and in the nav)."""
+    project = Path(tempfile.mkdtemp()) / "project"
+    project.mkdir()
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / part)
+    names = sorted(p.stem for p in (ROOT / "docs" / "en").glob("*.md"))
+    nav = []
+    for copy in range(1, copies):
+        for name in names:
+            for language in ("en", "zh"):
+                shutil.copy2(project / "docs" / language / f"{name}.md", project / "docs" / language / f"{name}-{copy}.md")
+            nav.append(f"      - {name} {copy}: {name}-{copy}.md\n")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("\nnav:\n", "\nnav:\n  - Synthetic:\n" + "".join(nav), 1), encoding="utf-8")
+    return project
+
+
+def build_ratio(project: Path, runs: int) -> tuple[float, float, float]:
+    """(median with hooks, median without, ratio), builds alternating so that load on the machine hits both."""
     site = Path(tempfile.mkdtemp()) / "site"
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
-                   cwd=ROOT, check=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    build_seconds = time.perf_counter() - start
+    plain = without_hooks(project)
+    with_hooks, no_hooks = [], []
+    try:
+        for _ in range(runs):
+            with_hooks.append(timed_build(project / "mkdocs.yml", site))
+            no_hooks.append(timed_build(plain, site))
+    finally:
+        plain.unlink()
+    a, b = statistics.median(with_hooks), statistics.median(no_hooks)
+    return a, b, a / b
+
+
+def main() -> int:
+    ratios = {"real site": build_ratio(ROOT, runs=5), "synthetic site, 10× the pages": build_ratio(synthetic_project(10), runs=3)}
+    if "--ratios-only" in sys.argv:
+        print_ratios(ratios)
+        return 0
+    site = Path(tempfile.mkdtemp()) / "site"
+    build_seconds = timed_build(ROOT / "mkdocs.yml", site)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -85,9 +152,9 @@ def main() -> int:
         browser.close()
     server.shutdown()
 
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print_ratios(ratios)
     print("| Measure | Value |\n|---|---|")
-    print(f"| Build time, both languages (`mkdocs build --strict`) | {build_seconds:.1f} s |")
+    print(f"| Build, CPU time, both languages (`mkdocs build --strict`) | {build_seconds:.1f} s |")
     for language, prefix in (("English", ""), ("Chinese", "zh/")):
         index = (site / prefix / "search" / "search_index.json").read_bytes()
         print(f"| Search index, {language} | {kb(len(index))} KB ({kb(len(gzip.compress(index, 6)))} KB gzip) |")
@@ -104,6 +171,15 @@ def main() -> int:
         import lighthouse_scores
         print("\n" + lighthouse_scores.table(lighthouse_scores.scores(os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium"))))
     return 0
+
+
+def print_ratios(ratios) -> None:
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print(f"| Build, CPU time (median of alternating runs) | With hooks | Hooks off | Ratio (budget {RATIO_BUDGET}) |\n|---|---|---|---|")
+    for name, (a, b, ratio) in ratios.items():
+        flag = "" if ratio <= RATIO_BUDGET else " — over budget"
+        print(f"| {name} | {a:.1f} s | {b:.1f} s | {ratio:.2f}{flag} |")
+    print()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ and identifiers it states. Parsing is done by BeautifulSoup (lxml), not by regex
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,9 @@ from bs4 import BeautifulSoup
 # elements whose text is chrome, not page content
 _NOT_CONTENT = (".headerlink, .atlas-reviewed, .atlas-print-footer, .atlas-print-header, .atlas-offline-notice, .atlas-def, "
                 "sup.atlas-cite, .atlas-backlinks, .atlas-figure-hint, .atlas-page-toc, .atlas-letter-index, script, style")
+# content rendered from data/ into both languages (single-sourced, so not compared as prose)
+_GENERATED = ("table.atlas-trials, .atlas-table-scroll, .atlas-table-note, ol.atlas-references, ul.atlas-bibliography, "
+              "dl.atlas-glossary, .atlas-glossary-letter, .atlas-flag-legend, .atlas-generated")
 
 
 @lru_cache(maxsize=None)
@@ -87,9 +91,14 @@ IDENTIFIER_PATTERNS = {
 }
 
 
+# Chinese trial phases use Roman numeral characters (Ⅰ/Ⅱ期, data/terminology.yaml): read them as digits
+_ROMAN_DIGITS = str.maketrans({"Ⅰ": " 1 ", "Ⅱ": " 2 ", "Ⅲ": " 3 ", "Ⅳ": " 4 "})
+
+
 def numbers(text: str) -> set[str]:
     """The numbers a reader would quote, normalised ("1,000" -> "1000"): percentages, ratios such as 18/20,
     numbers next to a unit, and every decimal or number above 10 (small counts may be spelled out in English)."""
+    text = text.translate(_ROMAN_DIGITS)
     found: set[str] = set()
     for value in _STANDALONE.findall(text):
         value = value.replace(",", "")
@@ -116,6 +125,60 @@ def identifiers(path: Path) -> set[str]:
             value = match.group(1) if pattern.groups else match.group(0)
             found.add(f"{kind} {value.lower() if kind == 'DOI' else value}")
     return found
+
+
+def prose_sections(path: Path) -> dict[str, str]:
+    """The article's prose by section: heading id (h2–h4; '' before the first) -> text, with chrome and
+    generated content left out. Both languages share heading ids, so sections pair up."""
+    node = BeautifulSoup(str(article(path)), "lxml")
+    for chrome in node.select(_NOT_CONTENT + ", " + _GENERATED):
+        chrome.decompose()
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    for element in node.find_all(string=True):
+        heading = element.find_parent(["h2", "h3", "h4"])
+        if heading is not None and heading.get("id") and heading["id"] != current:
+            current = heading["id"]
+            sections.setdefault(current, [])
+        sections[current].append(str(element))
+    return {key: " ".join(parts) for key, parts in sections.items()}
+
+
+_CHINESE_MONTH = re.compile(r"(\d{4})\s*年\s*\d{1,2}\s*月")
+
+
+def number_counts(text: str) -> Counter:
+    """How often each number a reader would quote occurs: percentages, ratios (18/20), decimals and numbers
+    above 10. Small whole numbers are left out: prose writes them as words ("three", "一项") as often as digits.
+    Numbers that are part of names (CD7, IL-15, NCT…, 10^6 exponents) are not counted."""
+    counts: Counter = Counter()
+    text = text.translate(_ROMAN_DIGITS)
+    text = _CHINESE_MONTH.sub(r"\1 ", text)  # "2025 年 12 月" is "December 2025"
+    for a, b in _RATIO.findall(text):
+        counts[f"{a}/{b}"] += 1
+    text = _RATIO.sub(" ", text)
+    for value in _PERCENT.findall(text):
+        counts[value.replace(",", "") + "%"] += 1
+    text = _PERCENT.sub(" ", text)
+    for value in _STANDALONE.findall(text):
+        value = value.replace(",", "")
+        if "." in value or float(value) > 10:
+            counts[value] += 1
+    return counts
+
+
+def section_number_differences(english, chinese) -> list[str]:
+    """Each section whose numbers differ between the two languages (built pages, or their prose_sections),
+    with what differs."""
+    en, zh = (prose_sections(x) if isinstance(x, Path) else x for x in (english, chinese))
+    problems = []
+    for section in sorted(set(en) | set(zh)):
+        a, b = number_counts(en.get(section, "")), number_counts(zh.get(section, ""))
+        if a != b:
+            only_en = sorted(f"{k}×{v}" for k, v in (a - b).items())
+            only_zh = sorted(f"{k}×{v}" for k, v in (b - a).items())
+            problems.append(f"section #{section or '(top)'}: more in English {only_en}, more in Chinese {only_zh}")
+    return problems
 
 
 def number_differences(english: str, chinese: str) -> tuple[set[str], set[str]]:

@@ -108,27 +108,85 @@ def test_references_never_cited_are_listed(site):
         warnings.warn(f"{len(never)} references in data/references.yaml are never cited: {', '.join(never)}", stacklevel=1)
 
 
-def test_trials_table_shows_every_record_in_both_languages(site):
+def test_trials_page_shows_every_record_in_both_languages(site):
     ids = [f"trial-{t['id']}" for t in EVIDENCE.trials]
     for lang in LANGUAGES:
-        rows = [tr["id"] for tr in site_html.article(language_root(site, lang) / "clinical-results.html").select("table.atlas-trials tr[id]")]
-        assert rows[: len(ids)] == ids, f"{lang}/clinical-results: trials table rows {rows} != data/trials.yaml {ids}"
+        rows = [tr["id"] for tr in site_html.article(language_root(site, lang) / "trials.html").select("table.atlas-trials--full tr[id]")]
+        assert rows == ids, f"{lang}/trials: full table rows {rows} != data/trials.yaml {ids}"
 
 
 def test_filtered_trials_views_show_only_matching_records(site):
     views = 0
     for page in PAGES:
         source = (ROOT / "docs/en" / page).with_suffix(".md").read_text(encoding="utf-8")
-        tables = site_html.article(site / page).select("table.atlas-trials")
+        tables = site_html.article(site / page).select("table.atlas-trials--summary")
         directives = re.findall(r"^\[\[trials((?:\s+\S+=\S+)*)\s*\]\]", source, re.M)
         assert len(tables) == len(directives), f"{page}: {len(directives)} [[trials]] directives, {len(tables)} tables"
         for directive, table in zip(directives, tables):
             filters = [pair.split("=", 1) for pair in directive.split()]
-            expected = [f"trial-{t['id']}" for t in EVIDENCE.trials
+            expected = [t["id"] for t in EVIDENCE.trials
                         if all(v in t[k] if isinstance(t[k], list) else str(t[k]) == v for k, v in filters)]
-            assert [tr["id"] for tr in table.select("tr[id]")] == expected, f"{page}: view {directive!r}"
+            assert [tr["data-trial"] for tr in table.select("tr[data-trial]")] == expected, f"{page}: view {directive!r}"
             views += 1
     assert views > 3
+
+
+def test_summary_rows_link_to_the_full_record_and_the_note_appears_once(site):
+    for lang in LANGUAGES:
+        root = language_root(site, lang)
+        full_ids = {tr["id"] for tr in site_html.article(root / "trials.html").select("table.atlas-trials--full tr[id]")}
+        for page in PAGES:
+            article = site_html.article(root / page)
+            tables = article.select("table.atlas-trials")
+            if not tables:
+                continue
+            notes = article.select("p.atlas-table-note")
+            assert len(notes) == 1, f"{lang}/{page}: the trials note appears {len(notes)} times, expected once"
+            for row in article.select("table.atlas-trials--summary tr[data-trial]"):
+                link = row.select_one("a.atlas-trials__details")
+                assert link and link["href"] == f"trials.html#trial-{row['data-trial']}", f"{lang}/{page}: {row['data-trial']}"
+                assert link["href"].split("#")[1] in full_ids
+
+
+def test_no_trial_number_differs_between_languages():
+    """Both languages print the numbers of one structured value: the same digits, in the same order."""
+    import trial_format as fmt
+    digits = re.compile(r"\d+(?:\.\d+)?")
+    for trial in EVIDENCE.trials:
+        for outcome in trial["outcomes"]:
+            texts = {lang: fmt.outcome_value(EVIDENCE, outcome, lang) for lang in LANGUAGES}
+            without_notes = {lang: texts[lang].replace(outcome.get("note", {}).get(lang, "\0"), "") for lang in LANGUAGES}
+            found = {lang: digits.findall(without_notes[lang]) for lang in LANGUAGES}
+            assert found["en"] == found["zh"], f"{trial['id']}: {texts}"
+            for field in ("percent", "numerator", "denominator"):
+                if outcome.get(field) is not None and not (field == "numerator" and outcome[field] == 0):
+                    assert str(outcome[field]) in found["en"], f"{trial['id']}: {field} {outcome[field]} not shown in {texts}"
+
+
+def _row_text(path: Path, trial_id: str) -> str:
+    """A trials-page row as read, without the inline glossary definitions."""
+    row = site_html.article(path).select_one(f"#trial-{trial_id}")
+    for definition in row.select(".atlas-def"):
+        definition.decompose()
+    return row.get_text()
+
+
+def test_numbers_are_formatted_with_superscript_powers_and_each_languages_brackets(site):
+    en = _row_text(site / "trials.html", "biomarkres2022-etp-case")
+    zh = _row_text(site / "zh" / "trials.html", "biomarkres2022-etp-case")
+    assert "5×10⁶/kg" in en and "5×10⁶/kg" in zh
+    for lang, text in (("en", en), ("zh", zh)):
+        assert "^" not in text, f"{lang}: caret power in {text!r}"
+    pan_en = _row_text(site / "trials.html", "pan2021-donor-derived")
+    pan_zh = _row_text(site / "zh" / "trials.html", "pan2021-donor-derived")
+    assert "CR: 90% (18/20)" in pan_en and "CR：90%（18/20）" in pan_zh
+    assert "CRS grade 3–4: 10% (2/20)" in pan_en and "3–4 级 CRS：10%（2/20）" in pan_zh
+
+
+def test_no_text_in_the_trials_data_holds_a_percentage_or_a_fraction():
+    for trial in EVIDENCE.trials:
+        for path, text in evidence._strings({k: v for k, v in trial.items() if k not in ("refs", "registry", "edits")}, ""):
+            assert not evidence.NUMBER_IN_TEXT.search(text), f"{trial['id']}: {path}: {text!r}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -178,6 +236,10 @@ def _find(items, field, value):
     return next(item for item in items if item[field] == value)
 
 
+def _outcome(trials, trial_id, measure):
+    return next(o for o in _find(trials, "id", trial_id)["outcomes"] if o["measure"] == measure)
+
+
 BAD_DATA = {
     "duplicate key": ("references", lambda r: r.append(dict(r[0])),
                       ["data/references.yaml", f"'{EVIDENCE.references and next(iter(EVIDENCE.references))}'", "duplicate key"]),
@@ -191,8 +253,33 @@ BAD_DATA = {
                          ["data/references.yaml", "'Pan2021'", "registry.0", "does not match"]),
     "trial cites unknown reference": ("trials", lambda t: t[0].update(refs=["Nobody2099"]),
                                       ["data/trials.yaml", f"'{EVIDENCE.trials[0]['id']}'", "unknown reference key 'Nobody2099'"]),
-    "missing Chinese field (trials)": ("trials", lambda t: t[0]["response"].pop("zh"),
-                                       ["data/trials.yaml", f"'{EVIDENCE.trials[0]['id']}'", "response", "'zh' is a required property"]),
+    "missing Chinese field (trials)": ("trials", lambda t: t[0]["name"].pop("zh"),
+                                       ["data/trials.yaml", f"'{EVIDENCE.trials[0]['id']}'", "name", "'zh' is a required property"]),
+    # --- trials numbers (issue 10): one rule each
+    "percentage above 100": ("trials", lambda t: _outcome(t, "pan2021-donor-derived", "cr").update(percent=150, numerator=30),
+                             ["data/trials.yaml", "'pan2021-donor-derived'", "outcomes.0.percent", "150 is greater than the maximum of 100"]),
+    "numerator above denominator": ("trials", lambda t: _outcome(t, "pan2021-donor-derived", "cr").update(numerator=30, percent=90),
+                                    ["data/trials.yaml", "'pan2021-donor-derived'", "outcomes.0 (cr)", "numerator 30 is greater than denominator 20"]),
+    "percentage disagrees with its fraction": ("trials", lambda t: _outcome(t, "pan2021-donor-derived", "cr").update(percent=80),
+                                               ["data/trials.yaml", "'pan2021-donor-derived'", "outcomes.0 (cr)", "percent 80 does not match 18/20"]),
+    "n not an integer": ("trials", lambda t: _find(t, "id", "pan2021-donor-derived").update(n="twenty-ish"),
+                         ["data/trials.yaml", "'pan2021-donor-derived'", "n: 'twenty-ish' is not of type 'integer'"]),
+    "n not positive": ("trials", lambda t: _find(t, "id", "pan2021-donor-derived").update(n=0),
+                       ["data/trials.yaml", "'pan2021-donor-derived'", "n: 0 is less than the minimum of 1"]),
+    "date that does not exist": ("trials", lambda t: _find(t, "id", "pan2021-donor-derived").update(data_cut="2021-13"),
+                                 ["data/trials.yaml", "'pan2021-donor-derived'", "data_cut: '2021-13' is not a real date"]),
+    "date not ISO": ("trials", lambda t: _find(t, "id", "pan2021-donor-derived").update(data_cut="July 2021"),
+                     ["data/trials.yaml", "'pan2021-donor-derived'", "data_cut: 'July 2021' does not match"]),
+    "date in the future": ("trials", lambda t: _find(t, "id", "pan2021-donor-derived").update(data_cut="2999-01"),
+                           ["data/trials.yaml", "'pan2021-donor-derived'", "data_cut: '2999-01' is in the future"]),
+    "malformed ISRCTN": ("trials", lambda t: _find(t, "id", "chiesa2023-be-car7").update(registry=["ISRCTN1532301"]),
+                         ["data/trials.yaml", "'chiesa2023-be-car7'", "registry.0", "does not match"]),
+    "value outside a closed list": ("trials", lambda t: _find(t, "id", "pan2021-donor-derived").update(cell_source="magic"),
+                                    ["data/trials.yaml", "'pan2021-donor-derived'", "cell_source: 'magic' is not one of"]),
+    "measure outside its closed list": ("trials", lambda t: _outcome(t, "pan2021-donor-derived", "cr").update(measure="cure"),
+                                        ["data/trials.yaml", "'pan2021-donor-derived'", "outcomes.0.measure: 'cure' is not one of"]),
+    "text holds a percentage": ("trials", lambda t: _find(t, "id", "pan2021-donor-derived")["source_note"].update(en="CR in 90% (18/20)."),
+                                ["data/trials.yaml", "'pan2021-donor-derived'", "source_note.en", "text holds a percentage or a fraction"]),
     "missing Chinese field (glossary)": ("glossary", lambda g: g[0].pop("def_zh"),
                                          ["data/glossary.yaml", f"'{EVIDENCE.glossary[0]['id']}'", "'def_zh' is a required property"]),
     "no verification source": ("references", lambda r: _find(r, "key", "Pan2021").pop("verified_from"),
@@ -201,6 +288,16 @@ BAD_DATA = {
                       ["data/references.yaml", "'Pan2021'", "has no identifier"]),
     "malformed YAML": ("glossary", None, ["data/glossary.yaml", "not valid YAML"]),
 }
+
+
+def test_a_closed_value_without_a_label_in_both_languages_fails(tmp_path):
+    root = _data_copy(tmp_path)
+    _edit_yaml(root / "data" / "labels.yaml", lambda labels: labels["cell_source"]["mixed"].pop("zh"))
+    with pytest.raises(PluginError) as error:
+        evidence.load(root)
+    message = str(error.value)
+    assert "data/labels.yaml: cell_source.mixed: needs a label in en and zh" in message, message
+    assert "data/trials.yaml: 'liu2025-meta-analysis': cell_source: 'mixed' has no label" in message, message
 
 
 @pytest.mark.parametrize("defect", BAD_DATA)
