@@ -59,6 +59,11 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         return super().construct_mapping(node, deep)
 
 
+def parse_yaml(text: str):
+    """YAML text read with the strict loader (raises yaml.YAMLError or ValueError)."""
+    return yaml.load(text, Loader=_StrictLoader)
+
+
 def read_yaml(path: Path):
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
