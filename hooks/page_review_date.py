@@ -36,7 +36,7 @@ def _check_front_matter(page, source: str) -> None:
         line = getattr(getattr(error, "problem_mark", None), "line", None)
         where = f"{source}:{line + 2}" if line is not None else source
         raw = re.search(r"^last_reviewed:\s*(.*)$", block.group(1), re.M)
-        if raw and not isinstance(page.meta.get("last_reviewed"), (str, datetime.date)):
+        if raw and isinstance(error, ValueError):  # the YAML is fine but the date does not exist
             raise PluginError(f"{source}: last_reviewed '{raw.group(1).strip()}' is not a real date "
                               f"({error})") from None
         raise PluginError(f"{where}: the front matter is not valid YAML: {error}") from None
