@@ -20,12 +20,20 @@ CANDIDATE = re.compile(r"(?<![A-Za-z0-9])(NCT|ChiCTR|ISRCTN)([-A-Za-z]*\d[\d-]*)
 VALID = re.compile(r"(NCT\d{8}|ChiCTR-?[A-Z]{0,4}-?\d{6,12}|ISRCTN\d{8})")
 
 
+_KNOWN: dict[int, set[str]] = {}
+
+
 def known_ids(config) -> set[str]:
+    """Every registry ID of the data files (read once per build: `id(evidence)` changes when the data do)."""
     ev = evidence.get(config)
+    if id(ev) in _KNOWN:
+        return _KNOWN[id(ev)]
     ids = {trial_id for ref in ev.references.values() for trial_id in ref.get("registry", [])}
     ids |= {trial_id for trial in ev.trials for trial_id in trial.get("registry", [])}
     registrations = evidence.read_yaml(Path(config.config_file_path).parent / "data" / "registrations.yaml")
-    return ids | {record["id"] for record in registrations or []}
+    _KNOWN.clear()
+    _KNOWN[id(ev)] = ids | {record["id"] for record in registrations or []}
+    return _KNOWN[id(ev)]
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
+from lxml import etree
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -60,38 +61,48 @@ def _css_requests(css: str) -> list[str]:
     return found
 
 
+# only the attributes that can make a request (XPath: a Python walk over every element was 7% of the build)
+_FETCHING = etree.XPath(
+    "//@src | //@srcset | //@data | //@poster | //@background | //link/@href | //script/@href | //base/@href"
+    " | //form/@action | //*[local-name()='image' or local-name()='use' or local-name()='feImage']/@href"
+    " | //@*[name()='xlink:href']"
+    " | //meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content | //@style | //style/text()")
+
+
+def _requests_of(attribute) -> list[str]:
+    """The outside addresses one attribute (or <style> text) would fetch."""
+    element = attribute.getparent()
+    name = getattr(attribute, "attrname", None)
+    if name is None:  # <style> text
+        return _css_requests(str(attribute))
+    value = str(attribute)
+    if name == "style":
+        return _css_requests(value)
+    if name == "srcset":
+        return [c.strip() for c in value.split(",") if leaves_the_site(c.strip().split(" ")[0])]
+    if name == "content":
+        target = value.lower().split("url=", 1)[1] if "url=" in value.lower() else ""
+        return [value] if leaves_the_site(target) else []
+    if name == "href" and element.tag == "link":
+        rel = set((element.get("rel") or "").lower().split())
+        if rel and rel <= _NOT_FETCHED:
+            return []
+    return [value] if leaves_the_site(value) else []
+
+
 def outside_requests(html: str) -> list[str]:
     """Every request to another host that this HTML would make, described in words."""
     root = lxml.html.document_fromstring(html)
     found = []
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        tag = element.tag.lower()
-        for attribute in ("src", "data", "poster", "background"):
-            if leaves_the_site(element.get(attribute)):
-                found.append(f"<{tag} {attribute}=\"{element.get(attribute)}\">")
-        for candidate in (element.get("srcset") or "").split(","):
-            if leaves_the_site(candidate.strip().split(" ")[0]):
-                found.append(f"<{tag} srcset=\"{candidate.strip()}\">")
-        if tag in ("link", "script", "base") and leaves_the_site(element.get("href")):
-            if not (tag == "link" and set((element.get("rel") or "").lower().split()) <= _NOT_FETCHED
-                    and (element.get("rel") or "").strip()):
-                found.append(f"<{tag} href=\"{element.get('href')}\">")
-        if tag in ("image", "use", "feimage") and leaves_the_site(
-                element.get("href") or element.get("xlink:href")):
-            found.append(f"<{tag} href=\"{element.get('href') or element.get('xlink:href')}\">")
-        if tag == "form" and leaves_the_site(element.get("action")):
-            found.append(f"<form action=\"{element.get('action')}\">")
-        if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh" \
-                and "url=" in (element.get("content") or "").lower():
-            target = element.get("content").lower().split("url=", 1)[1]
-            if leaves_the_site(target):
-                found.append(f"<meta http-equiv=\"refresh\" content=\"{element.get('content')}\">")
-        if element.get("style"):
-            found += [f"style=\"…url({target})…\" on <{tag}>" for target in _css_requests(element.get("style"))]
-        if tag == "style" and element.text:
-            found += [f"<style> loads {target}" for target in _css_requests(element.text)]
+    for attribute in _FETCHING(root):
+        for target in _requests_of(attribute):
+            element = attribute.getparent()
+            tag = element.tag if isinstance(element.tag, str) else "?"
+            name = getattr(attribute, "attrname", None)
+            if name in (None, "style"):
+                found.append(f"{'<style>' if name is None else f'style on <{tag}>'} loads url({target})")
+            else:
+                found.append(f'<{tag} {name}="{target}">')
     for selector, why in _CDN_TRIGGERS.items():
         if root.xpath(selector):
             found.append(why)
