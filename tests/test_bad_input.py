@@ -144,3 +144,33 @@ def test_chinese_data_copied_from_english_fails_and_names_the_key(project_copy, 
     assert chinese in text, f"{file} no longer holds {chinese!r}: update this test"
     path.write_text(text.replace(chinese, copied, 1), encoding="utf-8")
     _assert_fails(project_copy, tmp_path, message)
+
+
+def test_labels_are_inserted_as_text_not_as_html(project_copy, tmp_path):
+    """Every label of data/labels.yaml gets markup appended; no page may contain it as an element."""
+    import yaml
+    from lxml import html as lxml_html
+
+    path = project_copy / "data/labels.yaml"
+    labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def mark(value):
+        if isinstance(value, str):
+            return value + ' <b id="LM">&#38;</b>'  # no English word: the translation check must not fire
+        if isinstance(value, list):
+            return [mark(item) for item in value]
+        if isinstance(value, dict):
+            return {key: mark(item) for key, item in value.items()}
+        return value
+
+    path.write_text(yaml.safe_dump(mark(labels), allow_unicode=True), encoding="utf-8")
+    result = build(project_copy, tmp_path / "site")
+    assert result.returncode == 0, f"the build failed with marked-up labels:\n{result.output[-3000:]}"
+    leaked = []
+    for page in sorted(result.site.rglob("*.html")):
+        root = lxml_html.fromstring(page.read_bytes())
+        if root.xpath("//b[@id='LM']"):
+            leaked.append(page.relative_to(result.site).as_posix())
+    assert not leaked, f"labels inserted as HTML, not escaped, on: {leaked}"
+    escaped = (result.site / "zh/fratricide.html").read_text(encoding="utf-8")
+    assert '&lt;b id="LM"&gt;' in escaped, "the label text is not on the page at all"
