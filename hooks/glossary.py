@@ -8,7 +8,6 @@ never reach the search index (data-search-exclude too, for anything that reads t
 
 from __future__ import annotations
 
-import copy
 import html
 import re
 import sys
@@ -139,7 +138,7 @@ def _definition(term: dict, word: str, ev, language: str, glossary_url: str):
     key = (id(ev), term["id"], word, language, glossary_url)
     if key not in _DEFINITIONS:
         _DEFINITIONS[key] = _parse_definition(term, word, ev, language, glossary_url)
-    return copy.deepcopy(_DEFINITIONS[key])
+    return _DEFINITIONS[key].__deepcopy__(None)  # lxml copies the subtree in C; copy.deepcopy adds a memo walk
 
 
 _DEFINITIONS: dict[tuple, object] = {}
