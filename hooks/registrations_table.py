@@ -34,6 +34,7 @@ def load(root: Path, ev) -> list[dict]:
         for key in record.get("refs", []):
             if key not in ev.references:
                 problems.append(f"data/registrations.yaml: '{record['id']}': refs: unknown reference key '{key}'")
+    problems += evidence.untranslated(records, "data/registrations.yaml")
     if problems:
         raise PluginError("Registration data is inconsistent:\n  " + "\n  ".join(problems))
     return records

@@ -38,6 +38,7 @@ def load(root: Path) -> list[dict]:
             for language in evidence.LANGUAGES:
                 if not (root / "docs" / language / page).is_file():
                     problems.append(f"data/changes.yaml: '{entry['id']}': pages: '{page}' is not a page in docs/{language}/")
+    problems += evidence.untranslated(entries, "data/changes.yaml")
     if problems:
         raise PluginError("What's new data is invalid:\n  " + "\n  ".join(problems))
     # stable sort: entries of the same day keep their file order
