@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -41,6 +42,15 @@ class Evidence:
             return self.labels[group][value][language]
         except KeyError:
             raise PluginError(f"data/labels.yaml: no '{language}' label for {group}.{value}") from None
+
+    def provenance(self, url: str) -> str:
+        """The kind of page a URL is (PubMed record, publisher page, registry…: data/labels.yaml
+        provenance_hosts, matched without "www."); readers see this, never the address. Unlisted: "index"."""
+        if "host_kinds" not in self.__dict__:
+            self.__dict__["host_kinds"] = {
+                host: kind for kind, hosts in self.labels["provenance_hosts"].items() for host in hosts}
+        host = urlsplit(url).netloc.lower().removeprefix("www.")
+        return self.__dict__["host_kinds"].get(host, "index")
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

@@ -15,7 +15,6 @@ import html
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 
@@ -64,25 +63,7 @@ def _legend(kinds: set[str], ev, language: str) -> str:
         f'<span class="atlas-flag atlas-flag--{kind}" aria-hidden="true">{FLAG_SYMBOLS[kind]}</span> '
         f'{html.escape(ev.label("citation_flag_legend", kind, language))}'
         for kind in FLAG_SYMBOLS if kind in kinds)
-    return f'<p class="atlas-flag-legend">{html.escape(ev.label("ui", "marker_legend", language))}{colon}{items}</p>\n'
-
-
-def provenance_kind(url: str, ev) -> str:
-    """The kind of page a URL is (PubMed record, publisher page, registry…), from data/labels.yaml."""
-    host = urlsplit(url).netloc.lower().removeprefix("www.")
-    hosts = _provenance_hosts(ev)
-    return hosts.get(host, "index")
-
-
-_HOSTS: dict[int, dict[str, str]] = {}
-
-
-def _provenance_hosts(ev) -> dict[str, str]:
-    """host -> kind, built once per loaded evidence."""
-    if id(ev) not in _HOSTS:
-        _HOSTS.clear()
-        _HOSTS[id(ev)] = {host: kind for kind, hosts in ev.labels["provenance_hosts"].items() for host in hosts}
-    return _HOSTS[id(ev)]
+    return f'<p class="atlas-flag-legend">{html.escape(ev.label("ui", "marker_legend", language))}{html.escape(colon)}{items}</p>\n'
 
 
 def _registry_link(trial_id: str) -> str:
@@ -139,14 +120,14 @@ def format_reference(ref: dict, ev, language: str) -> str:
         if ref["record_url"].startswith("https://"):
             links.append(_external(ref["record_url"], label))
         else:
-            kind = ev.label("provenance", provenance_kind(ref["record_url"], ev), language)
+            kind = ev.label("provenance", ev.provenance(ref["record_url"]), language)
             links.append(f"{label}{ev.label('ui', 'colon', language)}{e(kind)}")
     if ref.get("url") and not (ref.get("doi") or ref.get("pmid")):
         label = ev.label("ui", "source_page", language)
         if ref["url"].startswith("https://"):
             links.append(_external(ref["url"], label))
         else:
-            kind = ev.label("provenance", provenance_kind(ref["url"], ev), language)
+            kind = ev.label("provenance", ev.provenance(ref["url"]), language)
             links.append(f"{label}{ev.label('ui', 'colon', language)}{e(kind)}")
     if links:
         parts.append(" · ".join(links))
@@ -212,7 +193,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         for key, number in numbers.items()
     )
     kinds = {kind for key in numbers for kind in _flag_kinds(ev.references[key])}
-    reference_list = f'{_legend(kinds, ev, language)}<ol class="atlas-references">\n{items}\n</ol>'
+    jump = html.escape(ev.label("ui", "preview_jump", language))  # the citation preview's link to the list
+    reference_list = (f'{_legend(kinds, ev, language)}<ol class="atlas-references" data-preview-jump="{jump}">\n'
+                      f'{items}\n</ol>')
     return f"{markdown.rstrip()}\n\n## {heading} {{ #references }}\n{evidence.defer(page, reference_list, searchable=False)}"
 
 
@@ -247,7 +230,7 @@ def _bibliography(ev, language: str) -> str:
 
 
 def _verified(ref: dict, ev, language: str) -> str:
-    kinds = dict.fromkeys(provenance_kind(u, ev) for u in ref["verified_from"])  # keeps the order, once each
+    kinds = dict.fromkeys(ev.provenance(u) for u in ref["verified_from"])  # keeps the order, once each
     names = [ev.label("provenance", kind, language) for kind in kinds]
     label = ev.label("ui", "checked_on", language)
     separator = "; " if language == "en" else "；"
