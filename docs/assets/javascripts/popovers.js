@@ -97,7 +97,7 @@
     var jump = document.createElement("a");
     jump.href = "#" + entry.id;
     jump.className = "atlas-cite-preview__jump";
-    jump.textContent = root.lang === "zh" ? "在参考文献列表中查看 ↓" : "Show in the reference list ↓";
+    jump.textContent = entry.parentElement.getAttribute("data-preview-jump"); // data/labels.yaml
     jump.addEventListener("click", hide);
     preview.appendChild(jump);
     return preview;
