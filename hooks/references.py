@@ -116,19 +116,19 @@ def format_reference(ref: dict, ev, language: str) -> str:
     if ref.get("patent"):
         links.append(html.escape(ref["patent"]))
     if ref.get("record_url"):
-        label = ev.label("ui", "record_page", language)
+        label = e(ev.label("ui", "record_page", language))
         if ref["record_url"].startswith("https://"):
             links.append(_external(ref["record_url"], label))
         else:
             kind = ev.label("provenance", ev.provenance(ref["record_url"]), language)
-            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(kind)}")
+            links.append(f"{label}{e(ev.label('ui', 'colon', language))}{e(kind)}")
     if ref.get("url") and not (ref.get("doi") or ref.get("pmid")):
-        label = ev.label("ui", "source_page", language)
+        label = e(ev.label("ui", "source_page", language))
         if ref["url"].startswith("https://"):
             links.append(_external(ref["url"], label))
         else:
             kind = ev.label("provenance", ev.provenance(ref["url"]), language)
-            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(kind)}")
+            links.append(f"{label}{e(ev.label('ui', 'colon', language))}{e(kind)}")
     if links:
         parts.append(" · ".join(links))
     type_label = ev.label("reference_type", ref["type"], language)
@@ -186,7 +186,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         markdown = BIBLIOGRAPHY.sub(lambda m: _bibliography(ev, language), markdown)
     if not numbers:
         return markdown
-    heading = ev.label("ui", "references_heading", language)
+    heading = html.escape(ev.label("ui", "references_heading", language))
     items = "\n".join(
         f'<li id="ref-{key}" value="{number}">{_backlinks(key, uses[key], number, ev, language)}'
         f'{format_reference(ev.references[key], ev, language)}</li>'
@@ -219,7 +219,7 @@ def _bibliography(ev, language: str) -> str:
                       key=lambda r: (r.get("authors") or r["title"]).lower())
         if not refs:
             continue
-        heading = ev.label("reference_type", ref_type, language)
+        heading = html.escape(ev.label("reference_type", ref_type, language))
         items = "\n".join(
             f'<li id="bib-{r["key"]}">{format_reference(r, ev, language)}'
             f' <span class="atlas-verified">{_verified(r, ev, language)}</span></li>'
@@ -232,6 +232,6 @@ def _bibliography(ev, language: str) -> str:
 def _verified(ref: dict, ev, language: str) -> str:
     kinds = dict.fromkeys(ev.provenance(u) for u in ref["verified_from"])  # keeps the order, once each
     names = [ev.label("provenance", kind, language) for kind in kinds]
-    label = ev.label("ui", "checked_on", language)
+    label = html.escape(ev.label("ui", "checked_on", language) + ev.label("ui", "colon", language))
     separator = "; " if language == "en" else "；"
-    return f"{label}{ev.label('ui', 'colon', language)}{html.escape(separator.join(names))}"
+    return f"{label}{html.escape(separator.join(names))}"
