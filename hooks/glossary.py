@@ -8,7 +8,10 @@ never reach the search index (data-search-exclude too, for anything that reads t
 
 from __future__ import annotations
 
+import hashlib
 import html
+import importlib.metadata
+import json
 import re
 import sys
 from pathlib import Path
@@ -17,7 +20,6 @@ import ahocorasick
 import lxml.html
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
-from pypinyin import lazy_pinyin
 
 sys.path.insert(0, str(Path(__file__).parent))
 import evidence  # noqa: E402
@@ -35,11 +37,35 @@ def _term_name(term: dict, language: str) -> str:
     return term["en"] if language == "en" else term["zh"]
 
 
-def glossary_order(term: dict, language: str) -> str:
+def glossary_order(term: dict, language: str, pinyin: dict[str, str]) -> str:
     """Sort key on the glossary page: the English name, or the pinyin of the Chinese name."""
-    if language == "en":
-        return term["en"].lower()
-    return " ".join(lazy_pinyin(term["zh"])).lower()
+    return term["en"].lower() if language == "en" else pinyin[term["zh"]]
+
+
+_PINYIN: dict[tuple, dict[str, str]] = {}
+
+
+def pinyin_keys(ev) -> dict[str, str]:
+    """The pinyin (pypinyin, lower case, syllables spaced) of every Chinese term name. Importing pypinyin
+    loads its phrase dictionary, which cost more than the rest of this hook, so the keys are cached in
+    .cache/ and pypinyin is imported only when the Chinese names change."""
+    names = sorted({term["zh"] for term in ev.glossary})
+    what = json.dumps([names, importlib.metadata.version("pypinyin")], ensure_ascii=False)
+    digest = hashlib.sha256(what.encode("utf-8")).hexdigest()[:16]
+    if digest in _PINYIN:
+        return _PINYIN[digest]
+    cache = ev.root / ".cache" / "glossary-pinyin" / f"{digest}.json"
+    try:
+        keys = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        from pypinyin import lazy_pinyin
+
+        keys = {name: " ".join(lazy_pinyin(name)).lower() for name in names}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+    _PINYIN.clear()
+    _PINYIN[digest] = keys
+    return keys
 
 
 def _letter(key: str) -> str:
@@ -57,13 +83,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     language = evidence.language_of(page)
     page.meta["atlas_glossary_page"] = True
     groups: dict[str, list[str]] = {}
-    for term in sorted(ev.glossary, key=lambda t: glossary_order(t, language)):
+    pinyin = pinyin_keys(ev) if language == "zh" else {}
+    for term in sorted(ev.glossary, key=lambda t: glossary_order(t, language, pinyin)):
         name, other = _term_name(term, language), _term_name(term, OTHER[language])
         abbr = f' ({html.escape(term["abbr"])})' if term.get("abbr") and language == "en" else (
             f'（{html.escape(term["abbr"])}）' if term.get("abbr") else "")
         cites = f' [{"; ".join("@" + k for k in term["refs"])}]' if term.get("refs") else ""
         definition = html.escape(term["def_" + language])
-        groups.setdefault(_letter(glossary_order(term, language)), []).append(
+        groups.setdefault(_letter(glossary_order(term, language, pinyin)), []).append(
             f'<dt id="{term["id"]}"><dfn>{html.escape(name)}</dfn>{abbr} '
             f'<span class="atlas-other-term" lang="{OTHER[language]}">{html.escape(other)}</span></dt>\n'
             f"<dd>{definition}{cites}</dd>"
