@@ -45,18 +45,18 @@ def _svg_text(src: str, page, config) -> str:
         raise PluginError(f"{evidence.source_of(page)}: figure {path.name} cannot be read") from None
 
 
-def on_page_content(html: str, page, config, files) -> str:
-    if "<figure" not in html:
-        return html
-    root = lxml.html.fragment_fromstring(html, create_parent="div")  # lxml: far faster than BeautifulSoup
-    images = [img for img in root.iterfind(".//figure//img") if img.get("src", "").endswith(".svg")]
+# a figure block of the page (figures do not nest): only these are parsed, not the whole page
+FIGURE = re.compile(r"<figure\b.*?</figure>", re.S)
+
+
+def _figure(block: str, page, config, hint: str) -> str:
+    root = lxml.html.fragment_fromstring(block)
+    images = [img for img in root.iter("img") if img.get("src", "").endswith(".svg")]
     if not images:
-        return html
-    source = evidence.source_of(page)
-    hint = evidence.get(config).label("ui", "figure_hint", evidence.language_of(page))
+        return block
     for img in images:
         src = img.get("src")
-        width, height, smallest = svg_geometry(_svg_text(src, page, config), Path(src).name, source)
+        width, height, smallest = svg_geometry(_svg_text(src, page, config), Path(src).name, evidence.source_of(page))
         shown = float(img.get("width") or width)
         img.set("width", f"{shown:g}")
         img.set("height", f"{round(shown * height / width):g}")
@@ -67,11 +67,17 @@ def on_page_content(html: str, page, config, files) -> str:
             img.addprevious(link)
             link.append(img)  # moves the image, and its tail with it: give the tail back to the link
             link.tail, img.tail = img.tail, None
-        figure = next(img.iterancestors("figure"))
-        caption = figure.find(".//figcaption")
-        if caption is not None and not caption.find_class("atlas-figure-hint"):
-            note = lxml.html.Element("span", {"class": "atlas-figure-hint", "data-search-exclude": ""})
-            note.text = hint
-            caption.append(note)
+    caption = root.find(".//figcaption")
+    if caption is not None and not caption.find_class("atlas-figure-hint"):
+        note = lxml.html.Element("span", {"class": "atlas-figure-hint", "data-search-exclude": ""})
+        note.text = hint
+        caption.append(note)
     page.meta["atlas_figures"] = True
-    return lxml.html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    if "<figure" not in html:
+        return html
+    hint = evidence.get(config).label("ui", "figure_hint", evidence.language_of(page))
+    return FIGURE.sub(lambda match: _figure(match.group(0), page, config, hint), html)
