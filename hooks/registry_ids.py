@@ -40,18 +40,18 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if not CANDIDATE.search(markdown):
         return markdown
     known, source, problems = known_ids(config), evidence.source_of(page), []
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        for match in CANDIDATE.finditer(line):
-            text = match.group(0).rstrip("-")
-            valid = VALID.fullmatch(text) or VALID.match(text)
-            # a citation key such as NCT04762485_record holds a valid ID followed by more text
-            if not valid or (valid.end() < len(text) and text[valid.end()].isdigit()):
-                problems.append(f"{source}:{_source_line(page, text, number)}: '{text}' is not a registry ID "
-                                "(NCT + 8 digits, ChiCTR + digits, ISRCTN + 8 digits)")
-            elif valid.group(0) not in known:
-                problems.append(f"{source}:{_source_line(page, text, number)}: '{valid.group(0)}' is in no data "
-                                "file; add it, confirmed on a registry page, to data/registrations.yaml, "
-                                "data/trials.yaml or data/references.yaml")
+    for match in CANDIDATE.finditer(markdown):
+        text = match.group(0).rstrip("-")
+        valid = VALID.match(text)
+        number = markdown.count("\n", 0, match.start()) + 1
+        # a citation key such as NCT04762485_record holds a valid ID followed by more text
+        if not valid or (valid.end() < len(text) and text[valid.end()].isdigit()):
+            problems.append(f"{source}:{_source_line(page, text, number)}: '{text}' is not a registry ID "
+                            "(NCT + 8 digits, ChiCTR + digits, ISRCTN + 8 digits)")
+        elif valid.group(0) not in known:
+            problems.append(f"{source}:{_source_line(page, text, number)}: '{valid.group(0)}' is in no data "
+                            "file; add it, confirmed on a registry page, to data/registrations.yaml, "
+                            "data/trials.yaml or data/references.yaml")
     if problems:
         raise PluginError("Registry IDs:\n  " + "\n  ".join(problems))
     return markdown

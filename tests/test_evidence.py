@@ -174,13 +174,13 @@ def _row_text(path: Path, trial_id: str) -> str:
 def test_numbers_are_formatted_with_superscript_powers_and_each_languages_brackets(site):
     en = _row_text(site / "trials.html", "biomarkres2022-etp-case")
     zh = _row_text(site / "zh" / "trials.html", "biomarkres2022-etp-case")
-    assert "5×10⁶/kg" in en and "5×10⁶/kg" in zh
+    assert "5 × 10⁶/kg" in en and "5 × 10⁶/kg" in zh  # the house style: a space either side of ×
     for lang, text in (("en", en), ("zh", zh)):
         assert "^" not in text, f"{lang}: caret power in {text!r}"
     pan_en = _row_text(site / "trials.html", "pan2021-donor-derived")
     pan_zh = _row_text(site / "zh" / "trials.html", "pan2021-donor-derived")
     assert "CR: 90% (18/20)" in pan_en and "CR：90%（18/20）" in pan_zh
-    assert "CRS grade 3–4: 10% (2/20)" in pan_en and "3–4 级 CRS：10%（2/20）" in pan_zh
+    assert "CRS grade 3–4: 10% (2/20)" in pan_en and "3～4 级 CRS：10%（2/20）" in pan_zh  # ranges: – and ～
 
 
 def test_no_text_in_the_trials_data_holds_a_percentage_or_a_fraction():
