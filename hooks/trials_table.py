@@ -133,7 +133,7 @@ FULL_COLUMNS = ("name", "maturity", "cell_source", "registry", "response", "crs_
 
 def _full_row(trial: dict, ev, language: str) -> str:
     labels = {c: ev.label("trial_column", c, language) for c in FULL_COLUMNS}
-    colon = ev.label("ui", "colon", language)
+    colon = e(ev.label("ui", "colon", language))
     edits = ("、" if language == "zh" else ", ").join(trial["edits"]) or "—"
     engineering = "<br>".join([
         _cell_source(trial, ev, language),

@@ -74,7 +74,7 @@ def _url(page, files, target: str) -> str:
 def _item(entry: dict, page, files, root: Path, ev, language: str) -> str:
     e = html.escape
     label = lambda value: e(ev.label("whats_new", value, language))  # noqa: E731
-    colon = ev.label("ui", "colon", language)
+    colon = e(ev.label("ui", "colon", language))
     links = "、".join if language == "zh" else ", ".join
     pages = links(f'<a href="{e(_url(page, files, p))}">{e(_title(root, language, p))}</a>' for p in entry["pages"])
     return (
