@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -42,6 +43,15 @@ class Evidence:
         except KeyError:
             raise PluginError(f"data/labels.yaml: no '{language}' label for {group}.{value}") from None
 
+    def provenance(self, url: str) -> str:
+        """The kind of page a URL is (PubMed record, publisher page, registry…: data/labels.yaml
+        provenance_hosts, matched without "www."); readers see this, never the address. Unlisted: "index"."""
+        if "host_kinds" not in self.__dict__:
+            self.__dict__["host_kinds"] = {
+                host: kind for kind, hosts in self.labels["provenance_hosts"].items() for host in hosts}
+        host = urlsplit(url).netloc.lower().removeprefix("www.")
+        return self.__dict__["host_kinds"].get(host, "index")
+
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """YAML loader (libyaml where available: the pure-Python one was a tenth of the build) that refuses a
@@ -57,6 +67,11 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
                     f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep)
+
+
+def parse_yaml(text: str):
+    """YAML text read with the strict loader (raises yaml.YAMLError or ValueError)."""
+    return yaml.load(text, Loader=_StrictLoader)
 
 
 def read_yaml(path: Path):
@@ -128,11 +143,51 @@ def load(root: Path) -> Evidence:
             if key not in references:
                 problems.append(f"data/glossary.yaml: '{term['id']}': refs: unknown reference key '{key}'")
     problems += check_vocabularies(root, labels)
+    for name, content in (("glossary", data["glossary"]), ("labels", labels), ("trials", data["trials"])):
+        problems += untranslated(content, f"data/{name}.yaml")
     for trial in data["trials"]:
         problems += check_trial(trial, labels)
     if problems:
         raise PluginError("Evidence data is inconsistent:\n  " + "\n  ".join(problems))
     return Evidence(root, references, data["trials"], data["glossary"], labels)
+
+
+# --- both languages ------------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")  # a word, not an abbreviation (CRS, CRISPR/Cas9)
+
+
+def _pairs(entry: dict):
+    """(key, English, Chinese) for each text written in both languages: en/zh, def_en/def_zh, *_en/*_zh."""
+    for key, value in entry.items():
+        if key == "en" or key.endswith("_en"):
+            other = "zh" if key == "en" else key[:-3] + "_zh"
+            if isinstance(value, str) and isinstance(entry.get(other), str):
+                yield other, value, entry[other]
+
+
+def untranslated(value, where: str, path: str = "") -> list[str]:
+    """Chinese text that is the English copied unchanged, or English words with no Chinese at all."""
+    problems = []
+    if isinstance(value, dict):
+        for key, english, chinese in _pairs(value):
+            if not ENGLISH_WORD.search(english):
+                continue  # abbreviations and symbols are the same in both languages
+            name = ".".join(p for p in (path, value.get("id") and f"'{value['id']}'", key) if p)
+            if chinese.strip() == english.strip():
+                problems.append(f"{where}: {name}: the Chinese text is the English copied unchanged "
+                                f"({chinese!r}); translate it")
+            elif not CJK.search(chinese) and len(ENGLISH_WORD.findall(chinese)) >= 2:
+                problems.append(f"{where}: {name}: the Chinese text has no Chinese in it ({chinese!r})")
+        label = f"'{value['id']}'" if isinstance(value.get("id"), str) else None
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                problems += untranslated(item, where, ".".join(p for p in (path, label, str(key)) if p))
+    elif isinstance(value, list):
+        for item in value:
+            problems += untranslated(item, where, path)
+    return problems
 
 
 # --- trials: what a schema cannot say -------------------------------------------------------------------

@@ -8,15 +8,16 @@ never reach the search index (data-search-exclude too, for anything that reads t
 
 from __future__ import annotations
 
-import copy
+import hashlib
 import html
+import importlib.metadata
+import json
 import re
 import sys
 from pathlib import Path
 
 import ahocorasick
 import lxml.html
-from lxml import etree
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
@@ -27,12 +28,52 @@ DIRECTIVE = re.compile(r"^\[\[glossary\]\]\s*$", re.M)
 # no definitions inside these: headings, links, code, citation markers, other terms, reference lists
 SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "script", "style", "sup", "dfn", "caption", "th"}
 SKIP_CLASSES = {"atlas-term", "atlas-def", "atlas-references", "admonition-title", "atlas-reviewed", "atlas-table-note",
-                "atlas-print-footer", "atlas-offline-notice"}
+                "atlas-print-footer", "atlas-print-header", "atlas-offline-notice", "atlas-page-toc", "atlas-figure-hint",
+                "atlas-flag-legend", "atlas-backlinks"}
 OTHER = {"en": "zh", "zh": "en"}
 
 
 def _term_name(term: dict, language: str) -> str:
     return term["en"] if language == "en" else term["zh"]
+
+
+def glossary_order(term: dict, language: str, pinyin: dict[str, str]) -> str:
+    """Sort key on the glossary page: the English name, or the pinyin of the Chinese name."""
+    return term["en"].lower() if language == "en" else pinyin[term["zh"]]
+
+
+_PINYIN: dict[tuple, dict[str, str]] = {}
+
+
+def pinyin_keys(ev) -> dict[str, str]:
+    """The pinyin (pypinyin, lower case, syllables spaced) of every Chinese term name. Importing pypinyin
+    loads its phrase dictionary, which cost more than the rest of this hook, so the keys are cached in
+    .cache/ and pypinyin is imported only when the Chinese names change."""
+    names = sorted({term["zh"] for term in ev.glossary})
+    what = json.dumps([names, importlib.metadata.version("pypinyin")], ensure_ascii=False)
+    digest = hashlib.sha256(what.encode("utf-8")).hexdigest()[:16]
+    if digest in _PINYIN:
+        return _PINYIN[digest]
+    cache = ev.root / ".cache" / "glossary-pinyin" / f"{digest}.json"
+    try:
+        keys = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        from pypinyin import lazy_pinyin
+
+        keys = {name: " ".join(lazy_pinyin(name)).lower() for name in names}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+    _PINYIN.clear()
+    _PINYIN[digest] = keys
+    return keys
+
+
+def _letter(key: str) -> str:
+    return key[0].upper() if key[:1].isalpha() and key[:1].isascii() else "#"
+
+
+def _letter_id(letter: str) -> str:
+    return f"letter-{letter.lower()}" if letter != "#" else "letter-other"
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -41,20 +82,27 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     ev = evidence.get(config)
     language = evidence.language_of(page)
     page.meta["atlas_glossary_page"] = True
-    entries = []
-    for term in sorted(ev.glossary, key=lambda t: t["en"].lower()):
+    groups: dict[str, list[str]] = {}
+    pinyin = pinyin_keys(ev) if language == "zh" else {}
+    for term in sorted(ev.glossary, key=lambda t: glossary_order(t, language, pinyin)):
         name, other = _term_name(term, language), _term_name(term, OTHER[language])
         abbr = f' ({html.escape(term["abbr"])})' if term.get("abbr") and language == "en" else (
             f'（{html.escape(term["abbr"])}）' if term.get("abbr") else "")
         cites = f' [{"; ".join("@" + k for k in term["refs"])}]' if term.get("refs") else ""
         definition = html.escape(term["def_" + language])
-        entries.append(
+        groups.setdefault(_letter(glossary_order(term, language, pinyin)), []).append(
             f'<dt id="{term["id"]}"><dfn>{html.escape(name)}</dfn>{abbr} '
             f'<span class="atlas-other-term" lang="{OTHER[language]}">{html.escape(other)}</span></dt>\n'
             f"<dd>{definition}{cites}</dd>"
         )
-    glossary = '<dl class="atlas-glossary">\n' + "\n".join(entries) + "\n</dl>"
-    return DIRECTIVE.sub(lambda m: evidence.defer(page, glossary), markdown)
+    # a letter index (Chinese: by pinyin) above one list per letter
+    index = "".join(f'<li><a href="#{_letter_id(letter)}">{letter}</a></li>' for letter in groups)
+    label = html.escape(ev.label("ui", "letter_index", language))
+    body = [f'<nav aria-label="{label}"><ul class="atlas-letter-index">{index}</ul></nav>']
+    for letter, entries in groups.items():
+        body.append(f'<p class="atlas-glossary-letter" id="{_letter_id(letter)}">{letter}</p>\n'
+                    f'<dl class="atlas-glossary">\n' + "\n".join(entries) + "\n</dl>")
+    return DIRECTIVE.sub(lambda m: evidence.defer(page, "\n".join(body)), markdown)
 
 
 # ASCII-only case folding keeps every string's length, so positions found in folded text hold in the original
@@ -113,23 +161,26 @@ def _new_terms(automaton, value: str, defined: set[str]):
             position = start + length
 
 
-def _skip_condition() -> str:
-    tags = " or ".join(f"self::{tag}" for tag in sorted(SKIP))
-    classes = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in sorted(SKIP_CLASSES))
-    return f"{tags} or {classes}"
-
-
-# the page's prose: every text node with no ancestor where definitions do not belong (evaluated by libxml2)
-_PROSE_TEXT = etree.XPath(f"descendant::text()[not(ancestor::*[{_skip_condition()}])]")
+def _skipped(element) -> bool:
+    if element.tag in SKIP:
+        return True
+    classes = element.get("class")
+    return bool(classes) and not SKIP_CLASSES.isdisjoint(classes.split())
 
 
 def _text_slots(root):
-    """(element, 'text' | 'tail') slots holding the page's prose, in document order."""
-    for text in _PROSE_TEXT(root):
-        if text.is_text:
-            yield text.getparent(), "text"
-        elif text.is_tail:
-            yield text.getparent(), "tail"
+    """(element, 'text' | 'tail') slots holding the page's prose, in document order, leaving out the subtrees
+    where definitions do not belong (a Python walk that prunes them: an XPath ancestor test per text node was
+    a tenth of the build)."""
+    if root.text:
+        yield root, "text"
+    for child in root:
+        if not isinstance(child.tag, str):  # comments
+            pass
+        elif not _skipped(child):
+            yield from _text_slots(child)
+        if child.tail:
+            yield child, "tail"
 
 
 def _definition(term: dict, word: str, ev, language: str, glossary_url: str):
@@ -137,7 +188,7 @@ def _definition(term: dict, word: str, ev, language: str, glossary_url: str):
     key = (id(ev), term["id"], word, language, glossary_url)
     if key not in _DEFINITIONS:
         _DEFINITIONS[key] = _parse_definition(term, word, ev, language, glossary_url)
-    return copy.deepcopy(_DEFINITIONS[key])
+    return _DEFINITIONS[key].__deepcopy__(None)  # lxml copies the subtree in C; copy.deepcopy adds a memo walk
 
 
 _DEFINITIONS: dict[tuple, object] = {}

@@ -39,10 +39,10 @@ _404_PAGES: dict[str, str] = {}
 
 
 def on_post_template(output: str, template_name: str, config) -> str:
-    """Keep the default language's 404 page: every language build writes site/404.html, the last one wins."""
+    """Keep each language's 404 page: every language build writes site/404.html, the last one wins."""
     i18n = _i18n(config)
-    if template_name == "404.html" and i18n is not None and i18n.current_language == i18n.default_language:
-        _404_PAGES["default"] = output
+    if template_name == "404.html" and i18n is not None:
+        _404_PAGES[i18n.current_language] = output
     return output
 
 
@@ -68,8 +68,10 @@ def on_post_build(config) -> None:
     if i18n is None or i18n.building:  # inner per-language builds: wait for the final merged index
         return
     site = Path(config.site_dir)
-    if "default" in _404_PAGES:
-        (site / "404.html").write_text(_404_PAGES["default"], encoding="utf-8")
+    for locale, prefix in _language_prefixes(config).items():  # site/404.html, site/zh/404.html
+        if locale in _404_PAGES:
+            (site / prefix).mkdir(parents=True, exist_ok=True)
+            (site / prefix / "404.html").write_text(_404_PAGES[locale], encoding="utf-8")
     merged_path = site / "search" / "search_index.json"
     merged = json.loads(merged_path.read_text(encoding="utf-8"))
     prefixes = _language_prefixes(config)

@@ -2,8 +2,9 @@
 
 - `[@Key]` / `[@Key1; @Key2]` in a page become numbered citation links (numbers in order of first appearance
   on the page; same numbers in both languages because the markers are the same), and the page gets a
-  reference list at its end. Abstract-only, secondary and preclinical sources carry a visible label
-  wherever they are cited.
+  reference list at its end, whose entries link back to each place they are cited. Abstract-only, secondary
+  and preclinical sources carry a small symbol wherever they are cited (the words for screen readers; a
+  legend above the list), and their full label in the list.
 - `[[bibliography]]` on a line of its own renders every reference, grouped by publication type.
 An unknown key fails the build, naming the page and the key.
 """
@@ -14,7 +15,6 @@ import html
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 
@@ -31,11 +31,39 @@ FLAGGED_TYPES = ("abstract", "secondary")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+# evidence maturity at a glance: a marker carries a small symbol (legend above each reference list, full
+# label in the preview and the list) instead of a word after every citation
+FLAG_SYMBOLS = {"abstract": "*", "secondary": "†", "preclinical": "◇"}
+
+
+def _flag_kinds(ref: dict) -> list[str]:
+    kinds = [ref["type"]] if ref["type"] in FLAGGED_TYPES else []
+    return kinds + (["preclinical"] if ref.get("preclinical") else [])
+
+
 def _flags(ref: dict, ev, language: str) -> list[str]:
-    flags = [ev.label("citation_flag", ref["type"], language)] if ref["type"] in FLAGGED_TYPES else []
-    if ref.get("preclinical"):
-        flags.append(ev.label("citation_flag", "preclinical", language))
-    return flags
+    return [ev.label("citation_flag", kind, language) for kind in _flag_kinds(ref)]
+
+
+def _marker_symbols(ref: dict, ev, language: str) -> str:
+    """Symbols after a citation number; the words are there for screen readers."""
+    return "".join(
+        f'<span class="atlas-flag atlas-flag--{kind}" title="{html.escape(ev.label("citation_flag", kind, language))}">'
+        f'<span aria-hidden="true">{FLAG_SYMBOLS[kind]}</span>'
+        f'<span class="atlas-sr-only"> {html.escape(ev.label("citation_flag", kind, language))}</span></span>'
+        for kind in _flag_kinds(ref))
+
+
+def _legend(kinds: set[str], ev, language: str) -> str:
+    if not kinds:
+        return ""
+    colon = ev.label("ui", "colon", language)
+    separator = " · " if language == "en" else "；"
+    items = separator.join(
+        f'<span class="atlas-flag atlas-flag--{kind}" aria-hidden="true">{FLAG_SYMBOLS[kind]}</span> '
+        f'{html.escape(ev.label("citation_flag_legend", kind, language))}'
+        for kind in FLAG_SYMBOLS if kind in kinds)
+    return f'<p class="atlas-flag-legend">{html.escape(ev.label("ui", "marker_legend", language))}{html.escape(colon)}{items}</p>\n'
 
 
 def _registry_link(trial_id: str) -> str:
@@ -59,7 +87,13 @@ def format_reference(ref: dict, ev, language: str) -> str:
         parts.append(e(ref["authors"].rstrip(".")) + ".")
     # titles stay in their original language: mark English titles on Chinese pages for screen readers
     title_lang = "" if language == "en" or CJK.search(ref["title"]) else ' lang="en"'
-    parts.append(f'<cite{title_lang}>{e(ref["title"].rstrip("."))}.</cite>')
+    title = f'<cite{title_lang}>{e(ref["title"].rstrip("."))}.</cite>'
+    if ref.get("title_status") == "described":  # say so in plain words rather than show a guessed title
+        title = f'<span class="atlas-ref-note">{e(ev.label("ui", "title_described", language))}</span> {title}'
+    elif ref.get("title_status") == "truncated":
+        title = (f'<cite{title_lang}>{e(ref["title"].rstrip("."))} …</cite> '
+                 f'<span class="atlas-ref-note">{e(ev.label("ui", "title_truncated", language))}</span>')
+    parts.append(title)
     source = e(ref["journal"]) + ". " if ref.get("journal") else ""
     source += str(ref.get("year", ""))
     if ref.get("volume"):
@@ -82,17 +116,19 @@ def format_reference(ref: dict, ev, language: str) -> str:
     if ref.get("patent"):
         links.append(html.escape(ref["patent"]))
     if ref.get("record_url"):
-        label = ev.label("ui", "record_page", language)
+        label = e(ev.label("ui", "record_page", language))
         if ref["record_url"].startswith("https://"):
             links.append(_external(ref["record_url"], label))
         else:
-            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(urlsplit(ref['record_url']).netloc)}")
+            kind = ev.label("provenance", ev.provenance(ref["record_url"]), language)
+            links.append(f"{label}{e(ev.label('ui', 'colon', language))}{e(kind)}")
     if ref.get("url") and not (ref.get("doi") or ref.get("pmid")):
-        label = ev.label("ui", "source_page", language)
+        label = e(ev.label("ui", "source_page", language))
         if ref["url"].startswith("https://"):
             links.append(_external(ref["url"], label))
         else:
-            links.append(f"{label}{ev.label('ui', 'colon', language)}{e(urlsplit(ref['url']).netloc)}")
+            kind = ev.label("provenance", ev.provenance(ref["url"]), language)
+            links.append(f"{label}{e(ev.label('ui', 'colon', language))}{e(kind)}")
     if links:
         parts.append(" · ".join(links))
     type_label = ev.label("reference_type", ref["type"], language)
@@ -107,6 +143,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     ev = evidence.get(config)
     language = evidence.language_of(page)
     numbers: dict[str, int] = {}
+    uses: dict[str, int] = {}  # how often each key is cited: each marker gets an id the list links back to
 
     def cite_html(match: re.Match) -> str:
         links = []
@@ -118,12 +155,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                     f"(no entry with key: {key} in data/references.yaml)")
             number = numbers.setdefault(key, len(numbers) + 1)
             ev.cited.setdefault(key, set()).add(page.file.src_uri)
-            flags = "".join(f'<span class="atlas-flag">{html.escape(f)}</span>' for f in _flags(ref, ev, language))
-            links.append(f'<a href="#ref-{key}" data-cite="{key}" title="{html.escape(ref["title"])}">{number}</a>{flags}')
+            uses[key] = uses.get(key, 0) + 1
+            links.append(
+                f'<span class="atlas-cite-item"><a href="#ref-{key}" id="cite-{key}-{uses[key]}" data-cite="{key}" '
+                f'title="{html.escape(ref["title"])}">{number}</a>{_marker_symbols(ref, ev, language)}</span>')
         return f'<sup class="atlas-cite">[{", ".join(links)}]</sup>'
 
     def cite(match: re.Match) -> str:
-        # markers are not searched: "[3, 4 preclinical]" in a search snippet helps nobody
+        # markers are not searched: "[3, 4 ◇]" in a search snippet helps nobody
         return evidence.defer(page, cite_html(match), inline=True, searchable=False)
 
     # markers in HTML that other hooks left aside (trials tables) are numbered where that HTML stands
@@ -147,13 +186,30 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         markdown = BIBLIOGRAPHY.sub(lambda m: _bibliography(ev, language), markdown)
     if not numbers:
         return markdown
-    heading = ev.label("ui", "references_heading", language)
+    heading = html.escape(ev.label("ui", "references_heading", language))
     items = "\n".join(
-        f'<li id="ref-{key}" value="{number}">{format_reference(ev.references[key], ev, language)}</li>'
+        f'<li id="ref-{key}" value="{number}">{_backlinks(key, uses[key], number, ev, language)}'
+        f'{format_reference(ev.references[key], ev, language)}</li>'
         for key, number in numbers.items()
     )
-    reference_list = f'<ol class="atlas-references">\n{items}\n</ol>'
+    kinds = {kind for key in numbers for kind in _flag_kinds(ev.references[key])}
+    jump = html.escape(ev.label("ui", "preview_jump", language))  # the citation preview's link to the list
+    reference_list = (f'{_legend(kinds, ev, language)}<ol class="atlas-references" data-preview-jump="{jump}">\n'
+                      f'{items}\n</ol>')
     return f"{markdown.rstrip()}\n\n## {heading} {{ #references data-search-exclude }}\n{evidence.defer(page, reference_list, searchable=False)}"
+
+
+def _backlinks(key: str, count: int, number: int, ev, language: str) -> str:
+    """'↩' (cited once) or '↩ a b c': links back to each place the reference is cited."""
+    label = ev.label("ui", "back_to_citation", language)
+    if count == 1:
+        links = f'<a href="#cite-{key}-1" aria-label="{html.escape(label.format(n=number, use=""))}">↩</a>'
+    else:
+        letters = [chr(ord("a") + i) if i < 26 else str(i + 1) for i in range(count)]
+        links = "↩ " + " ".join(
+            f'<a href="#cite-{key}-{i + 1}" aria-label="{html.escape(label.format(n=number, use=letter))}">{letter}</a>'
+            for i, letter in enumerate(letters))
+    return f'<span class="atlas-backlinks">{links}</span> '
 
 
 def _bibliography(ev, language: str) -> str:
@@ -163,7 +219,7 @@ def _bibliography(ev, language: str) -> str:
                       key=lambda r: (r.get("authors") or r["title"]).lower())
         if not refs:
             continue
-        heading = ev.label("reference_type", ref_type, language)
+        heading = html.escape(ev.label("reference_type", ref_type, language))
         items = "\n".join(
             f'<li id="bib-{r["key"]}">{format_reference(r, ev, language)}'
             f' <span class="atlas-verified">{_verified(r, ev, language)}</span></li>'
@@ -174,6 +230,8 @@ def _bibliography(ev, language: str) -> str:
 
 
 def _verified(ref: dict, ev, language: str) -> str:
-    hosts = sorted({urlsplit(u).netloc for u in ref["verified_from"]})
-    label = ev.label("ui", "checked_on", language)
-    return f"{label}{ev.label('ui', 'colon', language)}{html.escape(', '.join(hosts))}"
+    kinds = dict.fromkeys(ev.provenance(u) for u in ref["verified_from"])  # keeps the order, once each
+    names = [ev.label("provenance", kind, language) for kind in kinds]
+    label = html.escape(ev.label("ui", "checked_on", language) + ev.label("ui", "colon", language))
+    separator = "; " if language == "en" else "；"
+    return f"{label}{html.escape(separator.join(names))}"

@@ -9,7 +9,6 @@ import html
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 
@@ -34,6 +33,7 @@ def load(root: Path, ev) -> list[dict]:
         for key in record.get("refs", []):
             if key not in ev.references:
                 problems.append(f"data/registrations.yaml: '{record['id']}': refs: unknown reference key '{key}'")
+    problems += evidence.untranslated(records, "data/registrations.yaml")
     if problems:
         raise PluginError("Registration data is inconsistent:\n  " + "\n  ".join(problems))
     return records
@@ -51,7 +51,9 @@ def _row(record: dict, ev, language: str) -> str:
     if record.get("status_as_of"):
         status += f'<br><small>{label("registrations", "as_of")} {e(record["status_as_of"])}</small>'
     sources = ", ".join(label("cell_source", s) for s in record["cell_source"])
-    hosts = "<br>".join(e(urlsplit(u).netloc) for u in record["verified_from"])
+    # the kind of page each field was read on, as in the reference lists (never a raw address)
+    checked = "<br>".join(e(ev.label("provenance", kind, language))
+                          for kind in dict.fromkeys(ev.provenance(u) for u in record["verified_from"]))
     # registered titles stay in English; mark them for screen readers on Chinese pages
     title = e(record["title"]) if language == "en" else f'<span lang="en">{e(record["title"])}</span>'
     if record.get("refs"):
@@ -69,7 +71,7 @@ def _row(record: dict, ev, language: str) -> str:
         e(record["disease"][language]),
         sources,
         label("fratricide", record["fratricide"]),
-        f"<small>{hosts}</small>",
+        f"<small>{checked}</small>",
     ]
     return f'<tr id="registration-{record["id"]}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 

@@ -1,5 +1,5 @@
 """The one formatter of trial numbers: turns the structured outcomes of data/trials.yaml into text in either
-language (English: "CRS grade 3–4: 10% (2/20)"; Chinese: "3–4 级 CRS：10%（2/20）"), and computes what the
+language (English: "CRS grade 3–4: 10% (2/20)"; Chinese: "3～4 级 CRS：10%（2/20）"), and computes what the
 views derive from them (best response, Wilson intervals). Not a hook: trials_table.py, trials_page.py and
 the tests import it. Every word comes from data/labels.yaml.
 """
@@ -41,8 +41,8 @@ def number(value) -> str:
 
 
 def power_of_ten(value, exponent: int) -> str:
-    """5 × 10^6 written as 5×10⁶ (never with a caret)."""
-    return f"{number(value)}×10{str(exponent).translate(SUPERSCRIPT)}"
+    """5 × 10^6 written as 5 × 10⁶ (the house style: never a caret, a space either side of ×)."""
+    return f"{number(value)} × 10{str(exponent).translate(SUPERSCRIPT)}"
 
 
 def bracket(text: str, language: str) -> str:
@@ -60,8 +60,9 @@ def join_words(first: str, second: str) -> str:
     return first + second
 
 
-def _grade(grade: str) -> str:
-    return grade.replace(">=", "≥").replace("<=", "≤").replace("-", "–")
+def _grade(grade: str, language: str) -> str:
+    # ranges as the house style writes them: 3–4 in English, 3～4 in Chinese
+    return grade.replace(">=", "≥").replace("<=", "≤").replace("-", "–" if language == "en" else "～")
 
 
 def _unit(ev, unit: str, value, language: str) -> str:
@@ -98,7 +99,7 @@ def _head(ev, outcome: dict, language: str) -> str:
             else f"pooled {measure}"
     if grade:
         grade_text = ev.label("grade", "any", language) if grade == "any" else \
-            ev.label("grade", "one", language).format(grade=_grade(grade))
+            ev.label("grade", "one", language).format(grade=_grade(grade, language))
         if language == "en":
             measure = f"{measure}, {grade_text}" if grade == "any" else f"{measure} {grade_text}"
         else:

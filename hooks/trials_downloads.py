@@ -57,7 +57,7 @@ def _text(value, language):
 def flat_row(ev, trial: dict) -> dict:
     row = {
         "id": trial["id"], "name_en": trial["name"]["en"], "name_zh": trial["name"]["zh"],
-        "sponsor": trial.get("sponsor", ""), "cell_source": trial["cell_source"],
+        "sponsor": _text(trial.get("sponsor"), "en"), "cell_source": trial["cell_source"],
         "donor_detail": trial.get("donor_detail", ""), "fratricide": trial["fratricide"],
         "gvhd_strategy": trial["gvhd_strategy"], "hvgr_strategy": trial["hvgr_strategy"],
         "editing_tool": trial["editing_tool"], "edits": "|".join(trial["edits"]),

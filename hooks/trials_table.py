@@ -75,7 +75,8 @@ def _citations(trial: dict) -> str:
 def _cell_source(trial: dict, ev, language: str) -> str:
     text = e(ev.label("cell_source", trial["cell_source"], language))
     if trial.get("donor_detail"):
-        text += " · " + e(ev.label("donor_detail", trial["donor_detail"], language))
+        # Chinese sets the middle dot without spaces (none after a full-width bracket)
+        text += (" · " if language == "en" else "·") + e(ev.label("donor_detail", trial["donor_detail"], language))
     return text
 
 
@@ -132,8 +133,8 @@ FULL_COLUMNS = ("name", "maturity", "cell_source", "registry", "response", "crs_
 
 def _full_row(trial: dict, ev, language: str) -> str:
     labels = {c: ev.label("trial_column", c, language) for c in FULL_COLUMNS}
-    colon = ev.label("ui", "colon", language)
-    edits = ", ".join(trial["edits"]) or "—"
+    colon = e(ev.label("ui", "colon", language))
+    edits = ("、" if language == "zh" else ", ").join(trial["edits"]) or "—"
     engineering = "<br>".join([
         _cell_source(trial, ev, language),
         f'{e(ev.label("trial_column", "fratricide", language))}{colon}{e(ev.label("fratricide", trial["fratricide"], language))}',
@@ -147,7 +148,7 @@ def _full_row(trial: dict, ev, language: str) -> str:
         engineering += f'<br>{e(ev.label("ui", "dose", language))}{colon}{e(dose)}'
     note = trial.get("source_note", {}).get(language)
     best = fmt.best_response(trial)
-    sponsor = f'<br><small>{e(trial["sponsor"])}</small>' if trial.get("sponsor") else ""
+    sponsor = f'<br><small>{e(_text(trial["sponsor"], language))}</small>' if trial.get("sponsor") else ""
     cells = [
         ("name", f'<strong>{e(_name(trial, language))}</strong>{sponsor}', ""),
         ("maturity", _evidence_and_n(trial, ev, language), f' data-sort="{trial.get("n") or 0}"'),

@@ -38,6 +38,7 @@ def load(root: Path) -> list[dict]:
             for language in evidence.LANGUAGES:
                 if not (root / "docs" / language / page).is_file():
                     problems.append(f"data/changes.yaml: '{entry['id']}': pages: '{page}' is not a page in docs/{language}/")
+    problems += evidence.untranslated(entries, "data/changes.yaml")
     if problems:
         raise PluginError("What's new data is invalid:\n  " + "\n  ".join(problems))
     # stable sort: entries of the same day keep their file order
@@ -73,7 +74,7 @@ def _url(page, files, target: str) -> str:
 def _item(entry: dict, page, files, root: Path, ev, language: str) -> str:
     e = html.escape
     label = lambda value: e(ev.label("whats_new", value, language))  # noqa: E731
-    colon = ev.label("ui", "colon", language)
+    colon = e(ev.label("ui", "colon", language))
     links = "、".join if language == "zh" else ", ".join
     pages = links(f'<a href="{e(_url(page, files, p))}">{e(_title(root, language, p))}</a>' for p in entry["pages"])
     return (

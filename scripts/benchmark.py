@@ -11,7 +11,9 @@
 - search index size per language (search/search_docs.js, which loads when search first opens; raw and
   compressed); budget: 60 KB compressed;
 - time from opening a page via file:// to the first search result, per language, and from the last input to
-  the results shown once the index has loaded (budget: 300 ms).
+  the results shown once the index has loaded (budget: 300 ms);
+- Lighthouse (mobile) SEO, accessibility and best-practices scores of every page (scripts/lighthouse_scores.py;
+  skip with --no-lighthouse).
 Run it with scripts/benchmark (which sets up the environment first).
 """
 
@@ -219,6 +221,9 @@ def main() -> int:
         print(f"\nOver budget: {', '.join(over_budget)}")
     if loaded := [name for name, weight in weights.items() if weight[3]]:
         print(f"\nThe search index loaded with the page on: {', '.join(loaded)}")
+    if "--no-lighthouse" not in sys.argv:
+        import lighthouse_scores
+        print("\n" + lighthouse_scores.table(lighthouse_scores.scores(os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium"))))
     return 0
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 # elements whose text is chrome, not page content
-_NOT_CONTENT = ".headerlink, .atlas-reviewed, .atlas-print-footer, .atlas-offline-notice, .atlas-def, sup.atlas-cite, script, style"
+_NOT_CONTENT = (".headerlink, .atlas-reviewed, .atlas-print-footer, .atlas-print-header, .atlas-offline-notice, .atlas-def, "
+                "sup.atlas-cite, .atlas-backlinks, .atlas-figure-hint, .atlas-page-toc, .atlas-letter-index, script, style")
 # content rendered from data/ into both languages (single-sourced, so not compared as prose)
 _GENERATED = ("table.atlas-trials, .atlas-table-scroll, .atlas-table-note, ol.atlas-references, ul.atlas-bibliography, "
-              "dl.atlas-glossary, .atlas-generated")
+              "dl.atlas-glossary, .atlas-glossary-letter, .atlas-flag-legend, .atlas-generated")
 
 
 @lru_cache(maxsize=None)

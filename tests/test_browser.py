@@ -85,3 +85,54 @@ def test_inline_definitions_open_on_hover_tap_and_keyboard(browser, site_url, la
             errors, foreign = tab.unexpected_errors(), tab.foreign_requests()
             tab.context.close()
             assert not errors and not foreign, f"console errors {errors}, foreign requests {foreign}"
+
+
+CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
+    `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`), true);
+"""
+
+
+def test_every_page_carries_a_content_security_policy_that_allows_only_the_site(site):
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 2 * len(page_names()), f"only {len(pages)} pages built"
+    for path in pages:
+        head = path.read_text(encoding="utf-8").split("<head", 1)[1]
+        first = head.split(">", 1)[1].lstrip()
+        assert first.startswith('<meta http-equiv="Content-Security-Policy"'), (
+            f"{path.relative_to(site)}: the policy is not the first element of <head> (it must precede every script)")
+        policy = first.split('content="', 1)[1].split('"', 1)[0]
+        directives = dict((d.split(" ", 1) + [""])[:2] for d in policy.split("; "))
+        assert directives["default-src"] == "'self'", f"{path.relative_to(site)}: {policy}"
+        sources = directives["script-src"].split()
+        assert sources[0] == "'self'" and all(s.startswith("'sha256-") for s in sources[1:]), (
+            f"{path.relative_to(site)}: scripts allowed beyond the site and hashed inline ones: {sources}")
+        assert "http" not in policy and "*" not in policy, f"{path.relative_to(site)}: {policy}"
+
+
+def test_no_page_logs_a_policy_violation_and_the_policy_is_enforced(browser, site_url):
+    """Every page in both languages, over http and from file://: the policy blocks nothing the site needs
+    (the theme, search, the language switch and definitions run under it in the other browser tests), and it does
+    block a request to another host (so a violation would be seen)."""
+    tab = Reader(browser, site_url)
+    tab.context.add_init_script(CSP_VIOLATIONS)
+    try:
+        for language in LANGUAGES:
+            for name in page_names():
+                tab.page.goto(_url(site_url, language, name))
+                tab.page.wait_for_load_state("load")
+                violations = tab.page.evaluate("window.__cspViolations")
+                assert not violations, f"{language}/{name}: {violations}"
+        # search starts a worker (an iframe from file://): it too runs under the policy
+        results = tab.search("CD7")
+        assert results, "search found nothing under the policy"
+        assert not tab.page.evaluate("window.__cspViolations")
+        tab.page.evaluate("new Image().src = 'https://example.org/atlas-csp-probe.png'")
+        tab.page.wait_for_function("window.__cspViolations.length > 0", timeout=5000)
+        assert "img-src" in tab.page.evaluate("window.__cspViolations")[0]
+    finally:
+        errors = [e for e in tab.unexpected_errors() if "atlas-csp-probe" not in e]
+        tab.context.close()
+    assert not errors, f"console errors: {errors}"
+    assert not [r for r in tab.foreign_requests() if "atlas-csp-probe" not in r], tab.foreign_requests()

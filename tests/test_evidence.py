@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from pypinyin import lazy_pinyin
 import yaml
 
 import site_html
@@ -46,6 +47,10 @@ def test_citations_are_numbered_in_order_of_first_appearance(site, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_english_and_chinese_pages_number_sources_identically(site, page):
+    if page == "glossary.html":  # ordered by English name / by pinyin: same sources, in each language's order
+        english, chinese = _citations(site / page), _citations(site / "zh" / page)
+        assert sorted(k for k, _ in english) == sorted(k for k, _ in chinese), "glossary cites different sources"
+        return
     assert _citations(site / page) == _citations(site / "zh" / page), f"citation order differs on {page}"
 
 
@@ -169,13 +174,13 @@ def _row_text(path: Path, trial_id: str) -> str:
 def test_numbers_are_formatted_with_superscript_powers_and_each_languages_brackets(site):
     en = _row_text(site / "trials.html", "biomarkres2022-etp-case")
     zh = _row_text(site / "zh" / "trials.html", "biomarkres2022-etp-case")
-    assert "5×10⁶/kg" in en and "5×10⁶/kg" in zh
+    assert "5 × 10⁶/kg" in en and "5 × 10⁶/kg" in zh  # the house style: a space either side of ×
     for lang, text in (("en", en), ("zh", zh)):
         assert "^" not in text, f"{lang}: caret power in {text!r}"
     pan_en = _row_text(site / "trials.html", "pan2021-donor-derived")
     pan_zh = _row_text(site / "zh" / "trials.html", "pan2021-donor-derived")
     assert "CR: 90% (18/20)" in pan_en and "CR：90%（18/20）" in pan_zh
-    assert "CRS grade 3–4: 10% (2/20)" in pan_en and "3–4 级 CRS：10%（2/20）" in pan_zh
+    assert "CRS grade 3–4: 10% (2/20)" in pan_en and "3～4 级 CRS：10%（2/20）" in pan_zh  # ranges: – and ～
 
 
 def test_no_text_in_the_trials_data_holds_a_percentage_or_a_fraction():
@@ -188,7 +193,14 @@ def test_no_text_in_the_trials_data_holds_a_percentage_or_a_fraction():
 def test_glossary_page_lists_every_term_with_the_other_languages_term(site, language):
     page = language_root(site, language) / "glossary.html"
     terms = site_html.article(page).select("dl.atlas-glossary > dt")
-    assert [dt["id"] for dt in terms] == [g["id"] for g in sorted(EVIDENCE.glossary, key=lambda g: g["en"].lower())]
+    # English by name, Chinese by the pinyin of the Chinese name, under a letter index
+    order = (lambda g: g["en"].lower()) if language == "en" else (lambda g: " ".join(lazy_pinyin(g["zh"])).lower())
+    assert [dt["id"] for dt in terms] == [g["id"] for g in sorted(EVIDENCE.glossary, key=order)]
+    letters = site_html.article(page).select(".atlas-letter-index a[href^='#letter-']")
+    assert len(letters) >= 5, f"{language}/glossary: no letter index"
+    for link in letters:
+        target = site_html.article(page).select_one(link["href"])
+        assert target is not None and target.find_next_sibling("dl"), f"{language}/glossary: {link['href']} leads nowhere"
     other = "zh" if language == "en" else "en"
     for dt in terms:
         assert dt.select_one(f"span[lang='{other}']"), f"{language}/glossary: {dt['id']} lacks the {other} term"

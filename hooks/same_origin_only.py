@@ -1,0 +1,178 @@
+"""No page may make a request outside the site: readers in mainland China, and readers offline, depend on it.
+
+1. A static check of every built page (and stylesheet): any `src`, `srcset`, `<link>` / `<script>` href,
+   `<iframe>`, `<object>`, `<embed>`, CSS `url()` or `@import` that leaves the site fails the build, naming the
+   page's source file. Content that makes the theme's bundle fetch from a CDN by itself (a mermaid diagram) or
+   from an API (a repository widget) fails too.
+2. A Content-Security-Policy <meta> on every page allows only the site itself, and the page's inline scripts
+   by their hash, so that a browser refuses any outside request that still slips through.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as html_module
+import hashlib
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+sys.path.insert(0, str(Path(__file__).parent))
+import evidence  # noqa: E402
+
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I)
+_CSS_IMPORT = re.compile(r"@import\s+(?:url\(\s*)?(['\"]?)([^'\")\s;]+)", re.I)
+_INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+_SCRIPT_TYPE = re.compile(r"\btype\s*=\s*['\"]?([^'\"\s>]+)", re.I)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+# rel values that only name a document; browsers do not fetch them
+_NOT_FETCHED = {"canonical", "alternate"}
+# what the theme's bundle (Material 9) loads from a third-party host when it finds this in a page
+_CDN_TRIGGERS = {
+    "mermaid": "a mermaid diagram (the theme would load mermaid.min.js from unpkg.com); draw the figure as an SVG",
+    "source": "a repository widget (the theme would call api.github.com); drop repo_url",
+}
+
+# 'self' only; inline styles are allowed because the theme sets them (they cannot fetch: img-src and
+# font-src are 'self'); data: images are inline (the theme's icons)
+_POLICY = (
+    "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self'; frame-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+
+
+def leaves_the_site(reference: str) -> bool:
+    reference = (reference or "").strip()
+    if not reference or reference.startswith(("#", "data:")):
+        return False
+    parts = urlsplit(reference)
+    return bool(parts.netloc) or parts.scheme not in ("", "file")
+
+
+def _css_requests(css: str) -> list[str]:
+    found = [target for _, target in _CSS_URL.findall(css) if leaves_the_site(target)]
+    found += [target for _, target in _CSS_IMPORT.findall(css) if leaves_the_site(target)]
+    return found
+
+
+# The built pages are the well-formed output of MkDocs and Python-Markdown, so their start tags are read with a
+# quote-aware regular expression, only where a hint of an address is (an lxml parse and XPath of every page was
+# a third of the hooks' time).
+_RAW_TEXT = re.compile(r"(<script\b[^>]*>).*?(</script>)|<!--.*?-->", re.S | re.I)
+_STYLE_TEXT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
+# a tag whose attributes hold none of these cannot fetch anything (most tags: skipped unread)
+_HINTS = (":", "//", "url(", "mermaid", "data-md-component")
+_TAG = re.compile(r"""<([a-zA-Z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>""")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_FETCHING = {"src", "data", "poster", "background", "xlink:href"}
+_HREF_FETCHED_BY = {"link", "script", "base", "image", "use", "feimage"}
+
+
+def _requests_of(tag: str, attributes: dict[str, str]) -> list[str]:
+    found = []
+    for name, value in attributes.items():
+        if name in _FETCHING or (name == "href" and tag in _HREF_FETCHED_BY) or (name == "action" and tag == "form"):
+            if tag == "link" and name == "href":
+                rel = set(attributes.get("rel", "").lower().split())
+                if rel and rel <= _NOT_FETCHED:
+                    continue
+            if leaves_the_site(html_module.unescape(value)):
+                found.append(f'<{tag} {name}="{value}">')
+        elif name == "srcset":
+            found += [f'<{tag} srcset="{c.strip()}">' for c in value.split(",")
+                      if leaves_the_site(c.strip().split(" ")[0])]
+        elif name == "style":
+            found += [f"style on <{tag}> loads url({target})" for target in _css_requests(value)]
+        elif name == "content" and attributes.get("http-equiv", "").lower() == "refresh" and "url=" in value.lower():
+            if leaves_the_site(value.lower().split("url=", 1)[1]):
+                found.append(f'<meta http-equiv="refresh" content="{value}">')
+    return found
+
+
+def outside_requests(html: str) -> list[str]:
+    """Every request to another host that this HTML would make, described in words."""
+    found = []
+    markup = _RAW_TEXT.sub(lambda m: (m.group(1) or "") + (m.group(2) or ""), html)
+    for match in _TAG.finditer(markup):
+        text = match.group(2)
+        if not text or not any(hint in text for hint in _HINTS):
+            continue
+        tag = match.group(1).lower()
+        attributes = {a.group(1).lower(): a.group(2) if a.group(2) is not None else a.group(3) or a.group(4) or ""
+                      for a in _ATTRIBUTE.finditer(text)}
+        found += _requests_of(tag, attributes)
+        if "mermaid" in attributes.get("class", "").split():
+            found.append(_CDN_TRIGGERS["mermaid"])
+        if attributes.get("data-md-component") == "source":
+            found.append(_CDN_TRIGGERS["source"])
+    for css in _STYLE_TEXT.findall(markup):
+        found += [f"<style> loads url({target})" for target in _css_requests(css)]
+    return found
+
+
+def _script_hashes(html: str) -> list[str]:
+    hashes = []
+    for attributes, body in _INLINE_SCRIPT.findall(html):
+        if re.search(r"\bsrc\s*=", attributes, re.I):
+            continue
+        kind = _SCRIPT_TYPE.search(attributes)
+        if kind and kind.group(1).lower() not in ("text/javascript", "module", "application/javascript"):
+            continue  # data blocks (the theme's JSON configuration) are never run
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
+        hashes.append(f"'sha256-{digest}'")
+    return sorted(set(hashes))
+
+
+def with_policy(html: str) -> str:
+    policy = _POLICY.format(hashes=" ".join(_script_hashes(html))).replace("  ", " ")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    # first in <head>: a policy applies only to what comes after it
+    html, found = _HEAD.subn(lambda match: match.group(0) + meta, html, count=1)
+    if not found:
+        raise PluginError("same_origin_only: a page has no <head> to carry its Content-Security-Policy")
+    return html
+
+
+def _check(html: str, source: str, snippet_line) -> None:
+    found = outside_requests(html)
+    if found:
+        details = [f"{item} (line {snippet_line(item)})" if snippet_line(item) != "?" else item for item in found]
+        raise PluginError(f"{source}: the page would make a request outside the site, which readers offline "
+                          f"and in mainland China cannot reach:\n  " + "\n  ".join(details))
+
+
+@event_priority(-200)  # last: after every hook and plugin that changes the page
+def on_post_page(output: str, page, config) -> str:
+    def line(item: str):
+        address = re.search(r"(?:https?:)?//[^\"')\s>]+", item)
+        return evidence.line_of(page, address.group(0)) if address else "?"
+
+    _check(output, evidence.source_of(page), line)
+    return with_policy(output)
+
+
+@event_priority(100)  # before language_roots keeps the 404 page
+def on_post_template(output: str, template_name: str, config) -> str:
+    if not template_name.endswith(".html"):
+        return output
+    _check(output, f"the theme's {template_name}", lambda item: "?")
+    return with_policy(output)
+
+
+@event_priority(-300)  # after every hook that writes files
+def on_post_build(config) -> None:
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and getattr(i18n, "building", False):
+        return
+    site = Path(config.site_dir)
+    problems = []
+    for stylesheet in site.rglob("*.css"):
+        for target in _css_requests(stylesheet.read_text(encoding="utf-8", errors="replace")):
+            problems.append(f"{stylesheet.relative_to(site).as_posix()}: loads {target}")
+    if problems:
+        raise PluginError("A stylesheet would make a request outside the site:\n  " + "\n  ".join(problems))
