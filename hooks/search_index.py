@@ -64,6 +64,8 @@ HEADING_OR_RUN_IN = re.compile(
 CAPTION = re.compile(r"^(?:Table|表)\s*\d")  # "**Table 1.** …" opens a table's caption, not a topic
 # page URL -> section location relative to the page ("" for the page top) -> its run-in headings
 _RUN_INS: dict[str, dict[str, list[str]]] = {}
+# page URL -> the id of its title (h1)
+_TITLE_IDS: dict[str, str] = {}
 
 
 def on_page_content(content: str, page, config, files) -> str:
@@ -73,10 +75,21 @@ def on_page_content(content: str, page, config, files) -> str:
     for match in HEADING_OR_RUN_IN.finditer(content):
         if match.group("id"):
             anchor = "" if match.group("level") == "1" else match.group("id")
+            if match.group("level") == "1":
+                _TITLE_IDS[page.url] = match.group("id")
         elif not CAPTION.match(name := match.group("run_in").strip().rstrip(".:。：").strip()):
             sections.setdefault(anchor, []).append(html.unescape(name))
     _RUN_INS[page.url] = sections
     return content
+
+
+def _title_sections_as_page_tops(docs: list[dict], title_ids: dict[str, str]) -> list[dict]:
+    """A page whose title (h1) comes after something else (the "On this page" list, the print header, both
+    left out of search) gets two entries from the theme: an empty one for the page and one for the title's
+    section, at an anchor such as #_1. One entry at the page's own address, as for any other page."""
+    tops = {f"{page}#{anchor}": page for page, anchor in title_ids.items()}
+    moved = {tops[d["location"]] for d in docs if d["location"] in tops}
+    return [dict(d, location=tops.get(d["location"], d["location"])) for d in docs if d["location"] not in moved]
 
 
 def _plain(doc: dict) -> str:
@@ -106,15 +119,15 @@ def _id_terms(anchor: str, ids: dict[str, str]) -> list[str]:
 def _names(term: dict, language: str, glossary_entry: bool = False) -> list[str]:
     """The names of a term a reader of this language types: its name, abbreviation and aliases_<language>;
     code names (one-word aliases_en: sofi-cel, NS7CAR-T) count in Chinese too. A glossary entry also answers
-    to its other-language name and zh_alt, which the glossary shows; page sections would pay for those in
-    every section."""
+    to its other-language name and zh_alt, which the glossary shows (in Chinese, an English name of one word:
+    Chinese readers type Chinese names and abbreviations); page sections would pay for those in every section."""
     names = [term["en"] if language == "en" else term["zh"]]
     names += [term["abbr"]] if term.get("abbr") else []
     names += term.get(f"aliases_{language}", [])
     names += [n for n in term.get("aliases_en", []) if " " not in n] if language == "zh" else []
-    if glossary_entry:  # the entry also answers to the spellings that mark the term in the pages
-        names += [term["zh"] if language == "en" else term["en"]] + (term.get("zh_alt", []) if language == "zh" else [])
-        names += term.get(f"match_{language}", [])
+    if glossary_entry:
+        names += [term["zh"]] if language == "en" else [n for n in [term["en"]] + term.get("zh_alt", [])
+                                                          if " " not in n or HAN.search(n)]
     return list(dict.fromkeys(names))
 
 
@@ -210,21 +223,22 @@ def _reference_entries(ev, page_url: str) -> list[dict]:
 
 # sections about this site rather than about CD7 CAR-T: readers find them by their headings (and run-in
 # headings: "Offline", "Citations"), so their prose is left out of the index, which keeps it small
-SITE_NOTES = ("index.html#audience", "index.html#topics", "index.html#how-to-read", "about.html#purpose",
-              "about.html#sourcing", "about.html#how-to-cite", "glossary.html", "references.html", "whats-new.html",
-              "whats-new.html#how-updated", "trials.html#all-studies", "trials.html#downloads")
+SITE_NOTES = ("index.html#start-here", "index.html#audience", "index.html#topics", "index.html#how-to-read",
+              "about.html#purpose", "about.html#sourcing", "about.html#citations", "about.html#how-to-cite",
+              "glossary.html", "references.html", "whats-new.html", "whats-new.html#how-updated",
+              "trials.html#all-studies", "trials.html#downloads", "clinical-results.html#trials-table")
 
 
-def shape(docs: list[dict], ev, language: str,
-          run_ins: dict[str, dict[str, list[str]]] | None = None) -> tuple[list[dict], set[str]]:
+def shape(docs: list[dict], ev, language: str, run_ins: dict[str, dict[str, list[str]]] | None = None,
+          title_ids: dict[str, str] | None = None) -> tuple[list[dict], set[str]]:
     """The index entries of one language root, glossary and references rebuilt from data/ (`run_ins`: the
-    run-in headings of each page, by URL relative to the language root, and section), and the ids of the terms
-    so common that their names are not given as aliases."""
+    run-in headings of each page, by URL relative to the language root, and section; `title_ids`: the id of
+    each page's title), and the ids of the terms so common that their names are not given as aliases."""
     shaped = []
-    for doc in docs:
+    for doc in _title_sections_as_page_tops(docs, title_ids or {}):
         page, _, anchor = doc["location"].partition("#")
-        if page in (GLOSSARY, REFERENCES) and anchor or anchor == "related":
-            continue  # rebuilt below from data/; "Related pages" is a list of links, not content
+        if page in (GLOSSARY, REFERENCES) and anchor or anchor in ("related", "read-more"):
+            continue  # rebuilt below from data/; "Related pages", "Where to read more": links, not content
         shaped.append(doc)
         if doc["location"] == GLOSSARY:
             shaped += _glossary_entries(ev, language, page)
@@ -306,10 +320,15 @@ def glossary_names(ev, language: str, common: set[str]) -> list[list[str]]:
         names = [term["en"], term.get("abbr", ""), *term.get("match_en", []), *term.get("aliases_en", [])]
         if language == "zh":
             names += [term["zh"], *term.get("zh_alt", []), *term.get("match_zh", []), *term.get("aliases_zh", [])]
-        # (Chinese readers type Chinese names and abbreviations; English phrases are left out of the Chinese list)
+        # only names of more than one word matter here (one word is matched as typed), and those of a common
+        # term; Chinese readers type Chinese names, so English phrases are left out of the Chinese list
+        common_term = term["id"] in common
         names = [n.lower() for n in dict.fromkeys(names)
-                 if len(n) > 1 and not (language == "zh" and " " in n and not HAN.search(n))]
-        found.append(["" if term["id"] in common else name.lower(), *names])
+                 if len(n) > 1 and (common_term or re.search(r"[^A-Za-z0-9]", n))
+                 and not (language == "zh" and " " in n and not HAN.search(n))]
+        canonical = "" if common_term else name.lower()
+        # (the term's own name comes first, and only there: search.js reads it as one of the names too)
+        found.append([canonical, *(n for n in names if n != canonical)])
     return found
 
 
@@ -325,7 +344,7 @@ def stop_words(site: Path) -> list[str]:
     raise PluginError(f"hooks/search_index.py: no stop word list in site/{_WORKER} (has the theme changed?)")
 
 
-FIELDS = ("title", "text", "title_aliases", "aliases", "subheadings", "boost")
+FIELDS = ("title", "text", "boost", "aliases", "title_aliases", "subheadings")  # the rarest last: rows end sooner
 _TAG, _SPACE_BEFORE_PUNCTUATION = re.compile(r"<(?!/?code>)[^>]+>"), re.compile(r"\s+([.,;:!?)。，、；：！？）])")
 
 
@@ -362,7 +381,9 @@ def on_post_build(config) -> None:
         index = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
         run_ins = {url[len(prefix):]: sections for url, sections in _RUN_INS.items()
                    if _in_root(url, prefix, prefixes.values())}
-        docs, common = shape(index["docs"], ev, language, run_ins)
+        title_ids = {url[len(prefix):]: anchor for url, anchor in _TITLE_IDS.items()
+                     if _in_root(url, prefix, prefixes.values())}
+        docs, common = shape(index["docs"], ev, language, run_ins, title_ids)
         dump = lambda data: json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
         data = {"fields": FIELDS, "pages": pack(docs), "words": words,
                 "names": glossary_names(ev, language, common), "stopWords": stops}

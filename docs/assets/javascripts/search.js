@@ -68,8 +68,8 @@
     script.onload = () => {
       const data = window.__atlasSearch, docs = unpack(data)
       siteWords = new Set(data.words)
-      for (const [canonical, ...typed] of data.names)
-        for (const name of typed) if (!(name in names)) names[name] = canonical
+      for (const [canonical, ...typed] of data.names)   // a term's own name, then its other names
+        for (const name of canonical ? [canonical, ...typed] : typed) if (!(name in names)) names[name] = canonical
       names = Object.fromEntries(Object.entries(names).sort(([a], [b]) => b.length - a.length))
       stopWords = new Set(data.stopWords)
       separator = new RegExp(setup.data.config.separator, "u")
