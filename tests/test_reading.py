@@ -53,7 +53,7 @@ POINT_ON_SAMPLE = """n => {
   const e = document.querySelector(`[data-atlas-sample="${n}"]`);
   e.scrollIntoView({block: 'center', behavior: 'instant'});
   const r = e.getClientRects()[0];
-  return {x: r.left + Math.min(r.width / 2, 6), y: r.top + r.height / 2, label: e.textContent.slice(0, 30)};
+  return {x: r.left + Math.min(r.width / 2, 6), y: r.top + r.height / 2, label: e.firstChild.textContent.slice(0, 30)};
 }"""
 POINT_ON = """e => { e.scrollIntoView({block: 'center', behavior: 'instant'}); const r = e.getClientRects()[0];
   return {x: r.left + Math.min(r.width / 2, 6), y: r.top + r.height / 2}; }"""
