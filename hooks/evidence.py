@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -298,16 +299,24 @@ def check_trial(trial: dict, labels: dict) -> list[str]:
 
 
 _CACHE: dict[Path, tuple[tuple, Evidence]] = {}
+# the configuration whose build last looked at the data files: hooks ask for the evidence several times per page,
+# and checking every data file's time each time was a tenth of the hooks' cost (mkdocs serve loads a new
+# configuration for each rebuild, so a changed file is still seen on the next one)
+_CHECKED_FOR: dict[Path, weakref.ref] = {}
 
 
 def get(config) -> Evidence:
     """The validated evidence of this project, reloaded when a data file changes (mkdocs serve)."""
     root = Path(config.config_file_path).parent
+    checked = _CHECKED_FOR.get(root)
+    if checked is not None and checked() is config and root in _CACHE:
+        return _CACHE[root][1]
     files = sorted((root / "data").rglob("*.y*ml")) + sorted((root / "data").rglob("*.json"))
     stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files)
     cached = _CACHE.get(root)
     if cached is None or cached[0] != stamp:
         _CACHE[root] = (stamp, load(root))
+    _CHECKED_FOR[root] = weakref.ref(config)
     return _CACHE[root][1]
 
 

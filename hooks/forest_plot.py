@@ -105,7 +105,21 @@ def _draw(ev, rows: list[dict], language: str) -> str:
     return svg
 
 
+_DRAWN: dict = {"evidence": None}  # language -> SVG, for the evidence held here (a new load starts afresh)
+
+
 def svg_for(ev, language: str) -> str:
+    """The plot's SVG: drawn once per loaded evidence and language (the figures hook asks on every page that
+    shows it), and kept in .cache/ across builds (matplotlib is slow to import and draw)."""
+    if _DRAWN["evidence"] is not ev:
+        _DRAWN.clear()
+        _DRAWN["evidence"] = ev
+    if language not in _DRAWN:
+        _DRAWN[language] = _cached_svg(ev, language)
+    return _DRAWN[language]
+
+
+def _cached_svg(ev, language: str) -> str:
     rows = plotted_rows(ev, language)
     what = json.dumps([[r["study"], r["group"], r["measure"], r["numerator"], r["denominator"]] for r in rows]
                       + [ev.labels["ui"]["forest_axis"], ev.labels["ui"]["forest_caption"], ev.labels["measure"],

@@ -8,6 +8,7 @@ never reach the search index (data-search-exclude too, for anything that reads t
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import importlib.metadata
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 
 import ahocorasick
-import lxml.html
+import lxml.etree
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
@@ -102,11 +103,21 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     for letter, entries in groups.items():
         body.append(f'<p class="atlas-glossary-letter" id="{_letter_id(letter)}">{letter}</p>\n'
                     f'<dl class="atlas-glossary">\n' + "\n".join(entries) + "\n</dl>")
-    return DIRECTIVE.sub(lambda m: evidence.defer(page, "\n".join(body)), markdown)
+    # not searchable as a page: search_index.py gives each term its own entry, from data/
+    return DIRECTIVE.sub(lambda m: evidence.defer(page, "\n".join(body), searchable=False), markdown)
 
 
-# ASCII-only case folding keeps every string's length, so positions found in folded text hold in the original
+# Names are matched without regard to case (abbreviations aside). Positions found in the folded text must hold
+# in the original, so text that str.lower() would lengthen (only "İ" does) is folded in ASCII only, which keeps
+# every string's length (str.translate is many times slower than str.lower on text beyond ASCII).
 _FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _fold(text: str) -> str:
+    folded = text.lower()
+    return folded if len(folded) == len(text) else text.translate(_FOLD)
+
+
 _MATCHERS: dict[tuple[int, str], "ahocorasick.Automaton"] = {}
 
 
@@ -122,7 +133,7 @@ def _matcher(ev, language: str):
             for phrase, case_sensitive in phrases:
                 # Latin phrases must stand as words; Chinese ones have no word boundaries to check
                 bounded = language == "en" or bool(re.search(r"[A-Za-z]", phrase))
-                folded = phrase.translate(_FOLD)
+                folded = _fold(phrase)
                 entries = automaton.get(folded, [])
                 entries.append((phrase, case_sensitive, bounded, term))
                 automaton.add_word(folded, entries)
@@ -141,15 +152,15 @@ def _new_terms(automaton, value: str, defined: set[str]):
     longest phrase that stands there (right case for abbreviations, whole words for Latin phrases), left to
     right, not overlapping. A phrase of a term defined earlier is passed over (a shorter term inside it may
     still be defined)."""
-    found = {}
-    for end, entries in automaton.iter(value.translate(_FOLD)):
+    found, length = {}, len(value)
+    for end, entries in automaton.iter(_fold(value)):
         for phrase, case_sensitive, bounded, term in entries:
             start = end + 1 - len(phrase)
             if case_sensitive and value[start:end + 1] != phrase:
                 continue
-            if bounded and ((start > 0 and _is_word_character(value[start - 1]))
-                            or (end + 1 < len(value) and _is_word_character(value[end + 1]))):
-                continue
+            if bounded and ((start > 0 and (value[start - 1].isalnum() or value[start - 1] in "_-"))
+                            or (end + 1 < length and (value[end + 1].isalnum() or value[end + 1] in "_-"))):
+                continue  # (_is_word_character, written out: this loop runs for every match on the page)
             if len(phrase) > found.get(start, (0, None))[0]:
                 found[start] = (len(phrase), term)
     position = 0
@@ -168,19 +179,41 @@ def _skipped(element) -> bool:
     return bool(classes) and not SKIP_CLASSES.isdisjoint(classes.split())
 
 
-def _text_slots(root):
-    """(element, 'text' | 'tail') slots holding the page's prose, in document order, leaving out the subtrees
-    where definitions do not belong (a Python walk that prunes them: an XPath ancestor test per text node was
-    a tenth of the build)."""
-    if root.text:
-        yield root, "text"
-    for child in root:
-        if not isinstance(child.tag, str):  # comments
-            pass
-        elif not _skipped(child):
-            yield from _text_slots(child)
-        if child.tail:
-            yield child, "tail"
+def _text_slots(root) -> list[tuple[object, str, str]]:
+    """(element, 'text' | 'tail', its text) of each slot holding the page's prose, in document order, leaving
+    out the subtrees where definitions do not belong and slots of white space only. lxml walks the tree in C
+    and prunes the skipped subtrees (a recursive Python walk, or an XPath ancestor test per text node, cost
+    more than the matching)."""
+    slots = []
+    walker = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        if event == "start":
+            if element is not root and (not isinstance(element.tag, str) or _skipped(element)):
+                walker.skip_subtree()  # comments' text, headings, links, code…; their tails are prose
+            elif element.text and not element.text.isspace():
+                slots.append((element, "text", element.text))
+        elif element is not root and element.tail and not element.tail.isspace():
+            slots.append((element, "tail", element.tail))
+    return slots
+
+
+def _parse(markup: str):
+    """An HTML fragment as a <div> of plain lxml elements (lxml.html's element classes make lxml call back into
+    Python for every element it hands over, which cost as much as the parse), as lxml.html.fragment_fromstring
+    builds it."""
+    document = lxml.etree.fromstring(f"<html><body>{markup}</body></html>", _PARSER)
+    body = next(e for e in document if e.tag == "body")
+    root = lxml.etree.Element("div")
+    if body.text and body.text.strip():
+        root.text = body.text
+    root.extend(body)
+    return root
+
+
+_PARSER = lxml.etree.HTMLParser()
+# between the texts of the slots when they are matched as one: no phrase holds it, and like the end of a string
+# it is not a word character, so no match spans two slots and word boundaries hold as in each slot alone
+_SLOT_BREAK = "\x00"
 
 
 def _definition(term: dict, word: str, ev, language: str, glossary_url: str):
@@ -202,14 +235,14 @@ def _parse_definition(term: dict, word: str, ev, language: str, glossary_url: st
     other_name = f'<i class="atlas-def-other" lang="{OTHER[language]}">{html.escape(other)}</i>'
     other_name = f" ({other_name})" if language == "en" else f"（{other_name}）"
     space = " " if language == "en" else ""  # Chinese puts no space after full-width punctuation
-    return lxml.html.fragment_fromstring(
+    return _parse(
         f'<span class="atlas-term" tabindex="0" aria-describedby="def-{term["id"]}">{html.escape(word)}'
         f'<span class="atlas-def" role="tooltip" id="def-{term["id"]}" data-search-exclude>'
         f"<strong>{html.escape(abbr + _term_name(term, language))}</strong>{other_name}{space}"
         f'{html.escape(term["def_" + language])}{space}'
         f'<a href="{glossary_url}#{term["id"]}">{html.escape(ev.label("ui", "glossary_link", language))}</a>'
         f"</span></span>"
-    )
+    )[0]
 
 
 def _insert(element, slot: str, value: str, spans) -> None:
@@ -237,14 +270,23 @@ def define_terms(content: str, page, config) -> str:
     automaton = _matcher(ev, language)
     prefix = "" if language == "en" else f"{language}/"
     glossary_url = get_relative_url(f"{prefix}glossary.html", page.url)
-    root = lxml.html.fragment_fromstring(content, create_parent="div")
-    defined: set[str] = set()
-    for element, slot in list(_text_slots(root)):
-        value = getattr(element, slot)
-        spans = [(start, end, _definition(term, value[start:end], ev, language, glossary_url))
-                 for start, end, term in _new_terms(automaton, value, defined)]
-        if spans:
-            _insert(element, slot, value, spans)
-    if not defined:
+    root = _parse(content)
+    slots = _text_slots(root)
+    # the page's prose matched in one pass (one per slot cost more than the matching itself)
+    offsets, at = [], 0
+    for _, _, value in slots:
+        offsets.append(at)
+        at += len(value) + 1
+    text = _SLOT_BREAK.join(value for _, _, value in slots)
+    spans: dict[int, list] = {}
+    for start, end, term in _new_terms(automaton, text, set()):
+        number = bisect.bisect_right(offsets, start) - 1
+        offset = offsets[number]
+        spans.setdefault(number, []).append(
+            (start - offset, end - offset, _definition(term, text[start:end], ev, language, glossary_url)))
+    if not spans:
         return content
-    return lxml.html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]
+    for number, found in spans.items():
+        element, slot, value = slots[number]
+        _insert(element, slot, value, found)
+    return lxml.etree.tostring(root, method="html", encoding="unicode")[len("<div>"):-len("</div>")]

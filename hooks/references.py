@@ -79,8 +79,22 @@ def _external(href: str, text: str) -> str:
     return f'<a href="{html.escape(href)}" rel="external noopener">{text}</a>'
 
 
+_FORMATTED: dict = {"evidence": None}  # (key, language) -> HTML, for the evidence held here
+
+
 def format_reference(ref: dict, ev, language: str) -> str:
-    """One reference, Vancouver-like, as HTML: authors. Title. Journal. Year;Vol(Issue):Pages. links. label."""
+    """One reference, Vancouver-like, as HTML: authors. Title. Journal. Year;Vol(Issue):Pages. links. label.
+    Formatted once per build and language (a reference is listed on every page that cites it)."""
+    if _FORMATTED["evidence"] is not ev:
+        _FORMATTED.clear()
+        _FORMATTED["evidence"] = ev
+    key = (ref["key"], language)
+    if key not in _FORMATTED:
+        _FORMATTED[key] = _format_reference(ref, ev, language)
+    return _FORMATTED[key]
+
+
+def _format_reference(ref: dict, ev, language: str) -> str:
     e = html.escape
     parts = []
     if ref.get("authors"):
@@ -183,7 +197,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                 f"{evidence.source_of(page)}:{evidence.line_of(page, typo.group(0))}: citation {typo.group(0)!r} "
                 "is not a valid marker: write [@Key] or [@Key1; @Key2] (keys separated by semicolons)")
     if BIBLIOGRAPHY.search(markdown):
-        markdown = BIBLIOGRAPHY.sub(lambda m: _bibliography(ev, language), markdown)
+        markdown = BIBLIOGRAPHY.sub(lambda m: _bibliography(ev, language, page), markdown)
     if not numbers:
         return markdown
     heading = html.escape(ev.label("ui", "references_heading", language))
@@ -212,7 +226,9 @@ def _backlinks(key: str, count: int, number: int, ev, language: str) -> str:
     return f'<span class="atlas-backlinks">{links}</span> '
 
 
-def _bibliography(ev, language: str) -> str:
+def _bibliography(ev, language: str, page) -> str:
+    """Every reference under a heading per publication type. The lists are left aside (evidence.defer), not
+    searchable: search_index.py gives each reference its own entry, from data/."""
     blocks = []
     for ref_type in TYPE_ORDER:
         refs = sorted((r for r in ev.references.values() if r["type"] == ref_type),
@@ -225,7 +241,8 @@ def _bibliography(ev, language: str) -> str:
             f' <span class="atlas-verified">{_verified(r, ev, language)}</span></li>'
             for r in refs
         )
-        blocks.append(f"## {heading} {{ #{ref_type} }}\n\n<ul class=\"atlas-references atlas-bibliography\">\n{items}\n</ul>\n")
+        listing = f'<ul class="atlas-references atlas-bibliography">\n{items}\n</ul>'
+        blocks.append(f"## {heading} {{ #{ref_type} }}\n{evidence.defer(page, listing, searchable=False)}")
     return "\n".join(blocks)
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import base64
+import bisect
 import html as html_module
 import hashlib
 import re
@@ -61,12 +62,14 @@ def _css_requests(css: str) -> list[str]:
 
 
 # The built pages are the well-formed output of MkDocs and Python-Markdown, so their start tags are read with a
-# quote-aware regular expression, only where a hint of an address is (an lxml parse and XPath of every page was
-# a third of the hooks' time).
-_RAW_TEXT = re.compile(r"(<script\b[^>]*>).*?(</script>)|<!--.*?-->", re.S | re.I)
-_STYLE_TEXT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
-# a tag whose attributes hold none of these cannot fetch anything (most tags: skipped unread)
-_HINTS = (":", "//", "url(", "mermaid", "data-md-component")
+# quote-aware regular expression, and only the tags where a hint of an address is: an lxml parse of every
+# page, or a regular expression over every tag, was most of this hook's time. A request that leaves the site
+# needs a scheme (":") or "//", possibly written with a character reference ("&"); mermaid and the repository
+# widget are the other hints.
+_HINTS = (":", "//", "&", "mermaid", "data-md-component")  # found with str.find: a regex alternation was slower
+# (letter by letter, not re.I: case-insensitive alternations defeat the regex engine's fast scan)
+_RAW_START = re.compile(r"<([sS][cC][rR][iI][pP][tT]|[sS][tT][yY][lL][eE])\b|<!--")
+_RAW_END = {"script": re.compile(r"</[sS][cC][rR][iI][pP][tT]"), "style": re.compile(r"</[sS][tT][yY][lL][eE]")}
 _TAG = re.compile(r"""<([a-zA-Z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _FETCHING = {"src", "data", "poster", "background", "xlink:href"}
@@ -76,43 +79,107 @@ _HREF_FETCHED_BY = {"link", "script", "base", "image", "use", "feimage"}
 def _requests_of(tag: str, attributes: dict[str, str]) -> list[str]:
     found = []
     for name, value in attributes.items():
+        plain = html_module.unescape(value)  # what the browser reads: "&#47;&#47;host" is "//host"
         if name in _FETCHING or (name == "href" and tag in _HREF_FETCHED_BY) or (name == "action" and tag == "form"):
             if tag == "link" and name == "href":
                 rel = set(attributes.get("rel", "").lower().split())
                 if rel and rel <= _NOT_FETCHED:
                     continue
-            if leaves_the_site(html_module.unescape(value)):
+            if leaves_the_site(plain):
                 found.append(f'<{tag} {name}="{value}">')
         elif name == "srcset":
-            found += [f'<{tag} srcset="{c.strip()}">' for c in value.split(",")
+            found += [f'<{tag} srcset="{c.strip()}">' for c in plain.split(",")
                       if leaves_the_site(c.strip().split(" ")[0])]
         elif name == "style":
-            found += [f"style on <{tag}> loads url({target})" for target in _css_requests(value)]
-        elif name == "content" and attributes.get("http-equiv", "").lower() == "refresh" and "url=" in value.lower():
-            if leaves_the_site(value.lower().split("url=", 1)[1]):
+            found += [f"style on <{tag}> loads url({target})" for target in _css_requests(plain)]
+        elif name == "content" and attributes.get("http-equiv", "").lower() == "refresh" and "url=" in plain.lower():
+            if leaves_the_site(plain.lower().split("url=", 1)[1]):
                 found.append(f'<meta http-equiv="refresh" content="{value}">')
+    return found
+
+
+def _raw_text(html: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The spans of script text and comments, which hold no markup (sorted), and the text of each <style>."""
+    spans, styles, at = [], [], 0
+    while (start := _RAW_START.search(html, at)) is not None:
+        if start.group(1) is None:  # a comment
+            end = html.find("-->", start.end())
+            end = len(html) if end < 0 else end + 3
+            spans.append((start.start(), end))
+        else:
+            kind = start.group(1).lower()
+            tag = _TAG.match(html, start.start())
+            body = tag.end() if tag else start.end()
+            close = _RAW_END[kind].search(html, body)
+            end = close.start() if close else len(html)
+            spans.append((body, end))
+            if kind == "style":
+                styles.append(html[body:end])
+        at = max(end, start.end())
+    return spans, styles
+
+
+def _hints(html: str) -> list[int]:
+    found = []
+    for hint in _HINTS:
+        at = html.find(hint)
+        while at >= 0:
+            found.append(at)
+            at = html.find(hint, at + 1)
+    return sorted(found)
+
+
+def _tag_requests(match: re.Match) -> list[str]:
+    tag = match.group(1).lower()
+    attributes = {a.group(1).lower(): a.group(2) if a.group(2) is not None else a.group(3) or a.group(4) or ""
+                  for a in _ATTRIBUTE.finditer(match.group(2))}
+    found = _requests_of(tag, attributes)
+    if "mermaid" in attributes.get("class", "").split():
+        found.append(_CDN_TRIGGERS["mermaid"])
+    if attributes.get("data-md-component") == "source":
+        found.append(_CDN_TRIGGERS["source"])
+    return found
+
+
+def _every_tag_requests(html: str, spans) -> list[str]:
+    """The slow way, for a page where a hint could not be placed: every start tag outside script text."""
+    found, at = [], 0
+    for start, end in spans + [(len(html), len(html))]:
+        for match in _TAG.finditer(html, at, start):
+            found += _tag_requests(match)
+        at = end
     return found
 
 
 def outside_requests(html: str) -> list[str]:
     """Every request to another host that this HTML would make, described in words."""
-    found = []
-    markup = _RAW_TEXT.sub(lambda m: (m.group(1) or "") + (m.group(2) or ""), html)
-    for match in _TAG.finditer(markup):
-        text = match.group(2)
-        if not text or not any(hint in text for hint in _HINTS):
+    spans, styles = _raw_text(html)
+    starts = [start for start, _ in spans]
+    found, tags = [], {}
+    for at in _hints(html):
+        inside = bisect.bisect_right(starts, at) - 1
+        if inside >= 0 and at < spans[inside][1]:
+            continue  # script text or a comment
+        opening, closing = html.rfind("<", 0, at), html.rfind(">", 0, at)
+        if opening < 0:
             continue
-        tag = match.group(1).lower()
-        attributes = {a.group(1).lower(): a.group(2) if a.group(2) is not None else a.group(3) or a.group(4) or ""
-                      for a in _ATTRIBUTE.finditer(text)}
-        found += _requests_of(tag, attributes)
-        if "mermaid" in attributes.get("class", "").split():
-            found.append(_CDN_TRIGGERS["mermaid"])
-        if attributes.get("data-md-component") == "source":
-            found.append(_CDN_TRIGGERS["source"])
-    for css in _STYLE_TEXT.findall(markup):
-        found += [f"<style> loads url({target})" for target in _css_requests(css)]
-    return found
+        if opening not in tags:
+            tags[opening] = _TAG.match(html, opening)
+        tag = tags[opening]
+        if tag is not None and tag.end() > at:
+            continue  # in this tag: read below, once
+        if closing > opening:
+            continue  # in text between tags
+        # a "<" inside an attribute's value: the tag holding the hint is not where it seems; read every tag
+        return _every_tag_requests(html, spans) + _style_requests(styles)
+    for tag in tags.values():
+        if tag is not None:
+            found += _tag_requests(tag)
+    return found + _style_requests(styles)
+
+
+def _style_requests(styles: list[str]) -> list[str]:
+    return [f"<style> loads url({target})" for css in styles for target in _css_requests(css)]
 
 
 def _script_hashes(html: str) -> list[str]:

@@ -29,6 +29,7 @@ import re
 import sys
 from collections import Counter
 
+import ahocorasick
 import jieba
 from pathlib import Path
 
@@ -176,6 +177,37 @@ def _term_matchers(ev, language: str, glossary_entry: bool = False) -> dict[str,
     return {term["id"]: _Term(term, language, glossary_entry) for term in ev.glossary}
 
 
+class _MentionFinder:
+    """Which terms a text mentions, as _Term.mentioned_in tells for each (same names, cases and edges), in one
+    Aho–Corasick pass over the text rather than one string search per name of every term."""
+
+    def __init__(self, matchers: dict[str, _Term]):
+        self._order = list(matchers)
+        self._automaton = ahocorasick.Automaton()
+        for term_id, matcher in matchers.items():
+            for form, case_sensitive in matcher._forms:
+                needle = form.lower()
+                entries = self._automaton.get(needle, [])
+                entries.append((form, case_sensitive, bool(LATIN.search(form)), term_id))
+                self._automaton.add_word(needle, entries)
+        self._automaton.make_automaton()
+
+    def terms_in(self, plain: str, lower: str) -> list[str]:
+        found = set()
+        for end, entries in self._automaton.iter(lower):
+            for form, case_sensitive, edged, term_id in entries:
+                if term_id in found:
+                    continue
+                at, stop = end + 1 - len(form.lower()), end + 1
+                if case_sensitive and plain[at:stop] != form:
+                    continue
+                if edged and ((at > 0 and _word_character(plain[at - 1]))
+                              or (stop < len(plain) and _word_character(plain[stop]))):
+                    continue
+                found.add(term_id)
+        return [t for t in self._order if t in found]
+
+
 def _mentions(plain: str, matcher: _Term, lower: str | None = None) -> bool:
     return matcher.mentioned_in(plain, plain.lower() if lower is None else lower)
 
@@ -255,11 +287,11 @@ def shape(docs: list[dict], ev, language: str, run_ins: dict[str, dict[str, list
     own_names = _term_matchers(ev, language, glossary_entry=True)
     matchers = _term_matchers(ev, language)
     sections = [d for d in shaped if not d["location"].startswith((f"{GLOSSARY}#", f"{REFERENCES}#"))]
+    finder = _MentionFinder(matchers)
     mentions = {}
     for doc in sections:
         plain = _plain(doc)
-        lower = plain.lower()
-        mentions[doc["location"]] = [t for t, m in matchers.items() if _mentions(plain, m, lower)]
+        mentions[doc["location"]] = finder.terms_in(plain, plain.lower())
     # a term most sections mention needs no aliases: its other names would match most of the index anyway
     counts = Counter(t for found in mentions.values() for t in found)
     common = {t for t, n in counts.items() if n > len(sections) / 3}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import build
+from conftest import ROOT, build
+
+sys.path.insert(0, str(ROOT / "hooks"))
+import same_origin_only  # noqa: E402
 
 
 def _append(path: Path, text: str) -> None:
@@ -91,18 +95,55 @@ def test_unsafe_svg_figure_fails_and_names_the_file_and_line(project_copy, tmp_p
     _assert_fails(project_copy, tmp_path, f"docs/zh/figures/fratricide.svg: line {line}", message)
 
 
-@pytest.mark.parametrize("markup, message", [
+RAW_HTML_THAT_FETCHES = [  # (markup, what the message quotes)
     ('<script src="https://cdn.example.org/x.js"></script>', '<script src="https://cdn.example.org/x.js">'),
     ('<iframe src="https://video.example.org/embed/1" title="x"></iframe>', '<iframe src="https://video.example.org'),
     ('<img alt="x" src="//images.example.org/a.png">', '<img src="//images.example.org/a.png">'),
     ('<link rel="stylesheet" href="https://fonts.example.org/a.css">', '<link href="https://fonts.example.org'),
     ('<p style="background: url(https://example.org/b.png)">x</p>', "url(https://example.org/b.png)"),
     ('<object data="https://example.org/a.pdf"></object>', '<object data="https://example.org/a.pdf">'),
+]
+
+
+def test_raw_html_that_would_fetch_from_another_host_fails_and_names_the_page(project_copy, tmp_path):
+    # one page holding every kind: the message lists each request it would make (one build, not six)
+    _append(project_copy / "docs/en/about.md", "".join(f"\n\n{markup}\n" for markup, _ in RAW_HTML_THAT_FETCHES))
+    output = _assert_fails(project_copy, tmp_path, "docs/en/about.md", "request outside the site",
+                           *(message for _, message in RAW_HTML_THAT_FETCHES))
+    assert output.count("(line ") >= len(RAW_HTML_THAT_FETCHES), f"the message does not give each source line:\n{output[-2000:]}"
+
+
+@pytest.mark.parametrize("markup, found", [
+    ('<img alt="x" src="&#47;&#47;images.example.org/a.png">', '<img src="&#47;&#47;images.example.org/a.png">'),
+    ('<img alt="a<b" src="https://example.org/q.png">', '<img src="https://example.org/q.png">'),
+    ('<img alt="a>b" src="https://example.org/q.png">', '<img src="https://example.org/q.png">'),
+    ('<IMG ALT="x" SRC="https://example.org/u.png">', '<img src="https://example.org/u.png">'),
+    ('<img alt="x" srcset="a.png 1x, https://example.org/b.png 2x">', '<img srcset="https://example.org/b.png 2x">'),
+    ('<svg><use xlink:href="//cdn.example.org/s.svg#a"/></svg>', '<use xlink:href="//cdn.example.org/s.svg#a">'),
+    ('<meta http-equiv="refresh" content="0; url=https://example.org/">', '<meta http-equiv="refresh"'),
+    ('<form action="https://example.org/f"></form>', '<form action="https://example.org/f">'),
+    ('<base href="https://example.org/">', '<base href="https://example.org/">'),
+    ('<style>p { background: url(https://example.org/x.png) }</style>', "<style> loads url(https://example.org/x.png)"),
+    ('<SCRIPT>let a = "<img src=https://example.org/in-script.png>"</SCRIPT><img alt="" src="https://example.org/after.png">',
+     '<img src="https://example.org/after.png">'),
+    ('<div data-md-component="source"></div>', "repository widget"),
 ])
-def test_raw_html_that_would_fetch_from_another_host_fails_and_names_the_page(project_copy, tmp_path, markup, message):
-    _append(project_copy / "docs/en/about.md", f"\n\n{markup}\n")
-    output = _assert_fails(project_copy, tmp_path, "docs/en/about.md", "request outside the site", message)
-    assert "(line " in output, f"the message does not give the source line:\n{output[-2000:]}"
+def test_the_outside_request_check_reads_markup_as_a_browser_does(markup, found):
+    """The check reads only the tags where an address could be: each of these must still be found."""
+    requests = same_origin_only.outside_requests(f"<html><head></head><body><p>Note: see below.</p>{markup}</body></html>")
+    assert any(found in request for request in requests), f"{markup!r}: found {requests}"
+    assert len(requests) == 1, f"{markup!r}: found more than the one request: {requests}"
+
+
+@pytest.mark.parametrize("markup", [
+    '<a href="https://example.org/">a link is followed, not fetched</a>',
+    '<link rel="canonical" href="https://example.org/about.html">',
+    '<!-- <img src="https://example.org/x.png"> -->',
+    '<script>let a = "<img src=https://example.org/x.png>"</script>',
+    '<img alt="Ratio 3:1 &amp; more" src="figures/a.svg">',
+])
+def test_the_outside_request_check_passes_what_fetches_nothing_outside(markup):
+    assert same_origin_only.outside_requests(f"<html><head></head><body>{markup}</body></html>") == []
 
 
 def test_mermaid_block_fails_because_the_theme_would_load_it_from_a_cdn(project_copy, tmp_path):

@@ -3,6 +3,7 @@ and open with rel="noopener"; a page links within its own language (the language
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,8 +19,9 @@ def _html_files(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-def _ids(path: Path) -> set[str]:
-    return {node["id"] for node in site_html.soup(path).select("[id]")}
+@lru_cache(maxsize=None)  # a page's ids are looked up once per link to it: one CSS select per page, not per link
+def _ids(path: Path) -> frozenset[str]:
+    return frozenset(node["id"] for node in site_html.soup(path).select("[id]"))
 
 
 def _link_problems(site: Path, page: Path) -> list[str]:
