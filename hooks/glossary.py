@@ -24,6 +24,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
 import evidence  # noqa: E402
+import html_fragment  # noqa: E402
 
 DIRECTIVE = re.compile(r"^\[\[glossary\]\]\s*$", re.M)
 # no definitions inside these: headings, links, code, citation markers, other terms, reference lists
@@ -197,20 +198,6 @@ def _text_slots(root) -> list[tuple[object, str, str]]:
     return slots
 
 
-def _parse(markup: str):
-    """An HTML fragment as a <div> of plain lxml elements (lxml.html's element classes make lxml call back into
-    Python for every element it hands over, which cost as much as the parse), as lxml.html.fragment_fromstring
-    builds it."""
-    document = lxml.etree.fromstring(f"<html><body>{markup}</body></html>", _PARSER)
-    body = next(e for e in document if e.tag == "body")
-    root = lxml.etree.Element("div")
-    if body.text and body.text.strip():
-        root.text = body.text
-    root.extend(body)
-    return root
-
-
-_PARSER = lxml.etree.HTMLParser()
 # between the texts of the slots when they are matched as one: no phrase holds it, and like the end of a string
 # it is not a word character, so no match spans two slots and word boundaries hold as in each slot alone
 _SLOT_BREAK = "\x00"
@@ -235,7 +222,7 @@ def _parse_definition(term: dict, word: str, ev, language: str, glossary_url: st
     other_name = f'<i class="atlas-def-other" lang="{OTHER[language]}">{html.escape(other)}</i>'
     other_name = f" ({other_name})" if language == "en" else f"（{other_name}）"
     space = " " if language == "en" else ""  # Chinese puts no space after full-width punctuation
-    return _parse(
+    return html_fragment.parse(
         f'<span class="atlas-term" tabindex="0" aria-describedby="def-{term["id"]}">{html.escape(word)}'
         f'<span class="atlas-def" role="tooltip" id="def-{term["id"]}" data-search-exclude>'
         f"<strong>{html.escape(abbr + _term_name(term, language))}</strong>{other_name}{space}"
@@ -270,7 +257,7 @@ def define_terms(content: str, page, config) -> str:
     automaton = _matcher(ev, language)
     prefix = "" if language == "en" else f"{language}/"
     glossary_url = get_relative_url(f"{prefix}glossary.html", page.url)
-    root = _parse(content)
+    root = html_fragment.parse(content)
     slots = _text_slots(root)
     # the page's prose matched in one pass (one per slot cost more than the matching itself)
     offsets, at = [], 0
@@ -289,4 +276,4 @@ def define_terms(content: str, page, config) -> str:
     for number, found in spans.items():
         element, slot, value = slots[number]
         _insert(element, slot, value, found)
-    return lxml.etree.tostring(root, method="html", encoding="unicode")[len("<div>"):-len("</div>")]
+    return html_fragment.serialize(root)

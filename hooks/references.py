@@ -54,6 +54,18 @@ def _marker_symbols(ref: dict, ev, language: str) -> str:
         for kind in _flag_kinds(ref))
 
 
+def _marker_parts(ref: dict, ev, language: str) -> tuple[str, str]:
+    """A marker's escaped title and its symbols, made once per build and language (pages cite the same few
+    references many times)."""
+    if _FORMATTED["evidence"] is not ev:
+        _FORMATTED.clear()
+        _FORMATTED["evidence"] = ev
+    key = ("marker", ref["key"], language)
+    if key not in _FORMATTED:
+        _FORMATTED[key] = (html.escape(ref["title"]), _marker_symbols(ref, ev, language))
+    return _FORMATTED[key]
+
+
 def _legend(kinds: set[str], ev, language: str) -> str:
     if not kinds:
         return ""
@@ -79,7 +91,7 @@ def _external(href: str, text: str) -> str:
     return f'<a href="{html.escape(href)}" rel="external noopener">{text}</a>'
 
 
-_FORMATTED: dict = {"evidence": None}  # (key, language) -> HTML, for the evidence held here
+_FORMATTED: dict = {"evidence": None}  # (key, language) -> HTML, ("marker", key, language) -> marker parts
 
 
 def format_reference(ref: dict, ev, language: str) -> str:
@@ -170,9 +182,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             number = numbers.setdefault(key, len(numbers) + 1)
             ev.cited.setdefault(key, set()).add(page.file.src_uri)
             uses[key] = uses.get(key, 0) + 1
+            title, symbols = _marker_parts(ref, ev, language)
             links.append(
                 f'<span class="atlas-cite-item"><a href="#ref-{key}" id="cite-{key}-{uses[key]}" data-cite="{key}" '
-                f'title="{html.escape(ref["title"])}">{number}</a>{_marker_symbols(ref, ev, language)}</span>')
+                f'title="{title}">{number}</a>{symbols}</span>')
         return f'<sup class="atlas-cite">[{", ".join(links)}]</sup>'
 
     def cite(match: re.Match) -> str:

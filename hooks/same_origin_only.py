@@ -27,7 +27,6 @@ import evidence  # noqa: E402
 
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I)
 _CSS_IMPORT = re.compile(r"@import\s+(?:url\(\s*)?(['\"]?)([^'\")\s;]+)", re.I)
-_INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 _SCRIPT_TYPE = re.compile(r"\btype\s*=\s*['\"]?([^'\"\s>]+)", re.I)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 # rel values that only name a document; browsers do not fetch them
@@ -98,25 +97,29 @@ def _requests_of(tag: str, attributes: dict[str, str]) -> list[str]:
     return found
 
 
-def _raw_text(html: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """The spans of script text and comments, which hold no markup (sorted), and the text of each <style>."""
-    spans, styles, at = [], [], 0
-    while (start := _RAW_START.search(html, at)) is not None:
-        if start.group(1) is None:  # a comment
-            end = html.find("-->", start.end())
-            end = len(html) if end < 0 else end + 3
-            spans.append((start.start(), end))
-        else:
-            kind = start.group(1).lower()
-            tag = _TAG.match(html, start.start())
-            body = tag.end() if tag else start.end()
-            close = _RAW_END[kind].search(html, body)
-            end = close.start() if close else len(html)
-            spans.append((body, end))
-            if kind == "style":
-                styles.append(html[body:end])
-        at = max(end, start.end())
-    return spans, styles
+class _RawText:
+    """Where a page's script text and comments are, which hold no markup (`spans`, sorted), the text of each
+    <style> (`styles`), and each inline script's start-tag attributes and text (`scripts`)."""
+
+    def __init__(self, html: str):
+        self.spans, self.styles, self.scripts, at = [], [], [], 0
+        while (start := _RAW_START.search(html, at)) is not None:
+            if start.group(1) is None:  # a comment
+                end = html.find("-->", start.end())
+                end = len(html) if end < 0 else end + 3
+                self.spans.append((start.start(), end))
+            else:
+                kind = start.group(1).lower()
+                tag = _TAG.match(html, start.start())
+                body = tag.end() if tag else start.end()
+                close = _RAW_END[kind].search(html, body)
+                end = close.start() if close else len(html)
+                self.spans.append((body, end))
+                if kind == "style":
+                    self.styles.append(html[body:end])
+                elif tag is not None:
+                    self.scripts.append((tag.group(2), html[body:end]))
+            at = max(end, start.end())
 
 
 def _hints(html: str) -> list[int]:
@@ -151,9 +154,10 @@ def _every_tag_requests(html: str, spans) -> list[str]:
     return found
 
 
-def outside_requests(html: str) -> list[str]:
+def outside_requests(html: str, raw: _RawText | None = None) -> list[str]:
     """Every request to another host that this HTML would make, described in words."""
-    spans, styles = _raw_text(html)
+    raw = raw or _RawText(html)
+    spans, styles = raw.spans, raw.styles
     starts = [start for start, _ in spans]
     found, tags = [], {}
     for at in _hints(html):
@@ -182,9 +186,9 @@ def _style_requests(styles: list[str]) -> list[str]:
     return [f"<style> loads url({target})" for css in styles for target in _css_requests(css)]
 
 
-def _script_hashes(html: str) -> list[str]:
+def _script_hashes(raw: _RawText) -> list[str]:
     hashes = []
-    for attributes, body in _INLINE_SCRIPT.findall(html):
+    for attributes, body in raw.scripts:
         if re.search(r"\bsrc\s*=", attributes, re.I):
             continue
         kind = _SCRIPT_TYPE.search(attributes)
@@ -195,18 +199,18 @@ def _script_hashes(html: str) -> list[str]:
     return sorted(set(hashes))
 
 
-def with_policy(html: str) -> str:
-    policy = _POLICY.format(hashes=" ".join(_script_hashes(html))).replace("  ", " ")
+def with_policy(html: str, raw: _RawText | None = None) -> str:
+    policy = _POLICY.format(hashes=" ".join(_script_hashes(raw or _RawText(html)))).replace("  ", " ")
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     # first in <head>: a policy applies only to what comes after it
-    html, found = _HEAD.subn(lambda match: match.group(0) + meta, html, count=1)
-    if not found:
+    head = _HEAD.search(html)
+    if head is None:
         raise PluginError("same_origin_only: a page has no <head> to carry its Content-Security-Policy")
-    return html
+    return html[:head.end()] + meta + html[head.end():]
 
 
-def _check(html: str, source: str, snippet_line) -> None:
-    found = outside_requests(html)
+def _check(html: str, source: str, snippet_line, raw: _RawText) -> None:
+    found = outside_requests(html, raw)
     if found:
         details = [f"{item} (line {snippet_line(item)})" if snippet_line(item) != "?" else item for item in found]
         raise PluginError(f"{source}: the page would make a request outside the site, which readers offline "
@@ -219,16 +223,18 @@ def on_post_page(output: str, page, config) -> str:
         address = re.search(r"(?:https?:)?//[^\"')\s>]+", item)
         return evidence.line_of(page, address.group(0)) if address else "?"
 
-    _check(output, evidence.source_of(page), line)
-    return with_policy(output)
+    raw = _RawText(output)
+    _check(output, evidence.source_of(page), line, raw)
+    return with_policy(output, raw)
 
 
 @event_priority(100)  # before language_roots keeps the 404 page
 def on_post_template(output: str, template_name: str, config) -> str:
     if not template_name.endswith(".html"):
         return output
-    _check(output, f"the theme's {template_name}", lambda item: "?")
-    return with_policy(output)
+    raw = _RawText(output)
+    _check(output, f"the theme's {template_name}", lambda item: "?", raw)
+    return with_policy(output, raw)
 
 
 @event_priority(-300)  # after every hook that writes files
