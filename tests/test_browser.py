@@ -4,6 +4,8 @@ another origin, and the console stays clean."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 
 import site_html
@@ -11,32 +13,103 @@ from conftest import LANGUAGES, Reader, language_root, page_names, site_url_for 
 
 pytestmark = pytest.mark.browser
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_language_switch_lands_on_the_same_page(reader, site_url, language):
-    other = next(lang for lang in LANGUAGES if lang != language)
-    for name in page_names():
-        reader.page.goto(_url(site_url, language, name))
-        assert reader.page.locator("html").get_attribute("lang") == language
-        reader.page.hover(".md-header__option .md-select")
-        with reader.page.expect_navigation():
-            reader.page.click(f"a.md-select__link[hreflang='{other}']")
-        expected = _url(site_url, other, name)
-        assert reader.page.url.split("?")[0].split("#")[0] == expected, (
-            f"switching {language}->{other} on {name} landed on {reader.page.url}, expected {expected}")
-        assert reader.page.locator("html").get_attribute("lang") == other
+CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
+    `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`), true);
+"""
+BROKEN_IMAGES = "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+
+
+@dataclass
+class Walk:
+    """What one walk over every page, in both languages, saw."""
+    site_url: str
+    pages: list[str] = field(default_factory=list)        # language/name of each page read
+    wrong_switches: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)   # Content-Security-Policy violations
+    broken_images: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)       # console errors
+    foreign: list[str] = field(default_factory=list)      # requests that left the site's origin
+
+
+def _read(reader: Reader, walk: Walk, language: str, name: str) -> None:
+    page = reader.page
+    page.wait_for_load_state("load")
+    walk.pages.append(f"{language}/{name}")
+    walk.violations += [f"{language}/{name}: {v}" for v in page.evaluate("window.__cspViolations")]
+    walk.broken_images += [f"{language}/{name}: {src}" for src in page.eval_on_selector_all("article img", BROKEN_IMAGES)]
+    lang = page.locator("html").get_attribute("lang")
+    if lang != language:
+        walk.wrong_switches.append(f"{language}/{name}: the page says lang={lang!r}")
+
+
+def _switch(reader: Reader, walk: Walk, name: str, language: str, other: str) -> None:
+    """The header's language switch, used as a reader does (hover, click): it must land on the same page."""
+    page = reader.page
+    page.hover(".md-header__option .md-select")
+    with page.expect_navigation():
+        page.click(f"a.md-select__link[hreflang='{other}']")
+    landed, expected = page.url.split("?")[0].split("#")[0], _url(walk.site_url, other, name)
+    if landed != expected:
+        walk.wrong_switches.append(f"switching {language}->{other} on {name} landed on {landed}, expected {expected}")
+
+
+@pytest.fixture(scope="module", params=["http", "file"])
+def walk(request, browser, site) -> Walk:
+    """Every page over http and from file://: the English page, the switch to Chinese, the Chinese page, the
+    switch back. Each page is checked as it loads (policy violations, images, lang); the tests below judge."""
+    site_url = request.getfixturevalue("http_url") if request.param == "http" else site.as_uri() + "/"
+    seen = Walk(site_url)
+    reader = Reader(browser, site_url)
+    reader.context.add_init_script(CSP_VIOLATIONS)
+    try:
+        for name in page_names():
+            reader.page.goto(_url(site_url, "en", name))
+            _read(reader, seen, "en", name)
+            _switch(reader, seen, name, "en", "zh")
+            _read(reader, seen, "zh", name)
+            _switch(reader, seen, name, "zh", "en")
+    finally:
+        seen.errors, seen.foreign = reader.unexpected_errors(), reader.foreign_requests()
+        reader.context.close()
+    return seen
+
+
+def test_language_switch_lands_on_the_same_page(walk):
+    assert len(walk.pages) == 2 * len(page_names()), f"only {len(walk.pages)} pages read"
+    assert not walk.wrong_switches, "\n  ".join(walk.wrong_switches)
+
+
+def test_no_page_logs_a_policy_violation(walk):
+    """Every page in both languages, over http and from file://: the policy blocks nothing the site needs
+    (search, the switch and definitions run under it in the other tests, which fail on console errors)."""
+    assert len(walk.pages) == 2 * len(page_names()), f"only {len(walk.pages)} pages read"
+    assert not walk.violations, "\n  ".join(walk.violations)
+
+
+def test_images_load_on_every_page(walk):
+    assert not walk.broken_images, f"broken images: {walk.broken_images}"
+
+
+def test_reading_every_page_logs_no_console_error_and_stays_on_the_site(walk):
+    assert not walk.errors, f"console errors: {walk.errors}"
+    assert not walk.foreign, f"requests left the site's origin: {walk.foreign}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_searching_a_page_title_finds_it_in_the_readers_language(reader, site, site_url, language):
+    """From a page of each language (the index is its language root's, whichever the page), each page's title
+    finds that page, and only pages in that language."""
     root = _url(site_url, language, "")
+    reader.page.goto(_url(site_url, language, "fratricide.html"))
     for name in page_names():
         title = site_html.soup(language_root(site, language) / name).select_one("article h1").get_text(" ", strip=True)
         title = title.replace("¶", "").strip()
-        reader.page.goto(_url(site_url, language, name))
         results = reader.search(title)
-        assert results, f"searching {title!r} on {language}/{name} found nothing"
+        assert results, f"searching {title!r} in {language} found nothing"
         wrong = [r for r in results if not r.startswith(root) or (language == "en" and r.startswith(site_url + "zh/"))]
-        assert not wrong, f"searching {title!r} on {language}/{name} returned other-language results: {wrong}"
+        assert not wrong, f"searching {title!r} in {language} returned other-language results: {wrong}"
         found = [r.split("?")[0].split("#")[0] for r in results]
         assert _url(site_url, language, name) in found, f"searching {title!r} did not find {language}/{name}: {found}"
 
@@ -87,13 +160,6 @@ def test_inline_definitions_open_on_hover_tap_and_keyboard(browser, site_url, la
             assert not errors and not foreign, f"console errors {errors}, foreign requests {foreign}"
 
 
-CSP_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
-    `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`), true);
-"""
-
-
 def test_every_page_carries_a_content_security_policy_that_allows_only_the_site(site):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 2 * len(page_names()), f"only {len(pages)} pages built"
@@ -111,20 +177,13 @@ def test_every_page_carries_a_content_security_policy_that_allows_only_the_site(
         assert "http" not in policy and "*" not in policy, f"{path.relative_to(site)}: {policy}"
 
 
-def test_no_page_logs_a_policy_violation_and_the_policy_is_enforced(browser, site_url):
-    """Every page in both languages, over http and from file://: the policy blocks nothing the site needs
-    (the theme, search, the language switch and definitions run under it in the other browser tests), and it does
-    block a request to another host (so a violation would be seen)."""
+def test_the_policy_is_enforced_and_search_runs_under_it(browser, site_url):
+    """The policy does block a request to another host (so the walk would see a violation), and search, which
+    starts a worker (an iframe from file://), runs under it."""
     tab = Reader(browser, site_url)
     tab.context.add_init_script(CSP_VIOLATIONS)
     try:
-        for language in LANGUAGES:
-            for name in page_names():
-                tab.page.goto(_url(site_url, language, name))
-                tab.page.wait_for_load_state("load")
-                violations = tab.page.evaluate("window.__cspViolations")
-                assert not violations, f"{language}/{name}: {violations}"
-        # search starts a worker (an iframe from file://): it too runs under the policy
+        tab.page.goto(_url(site_url, "zh", "index.html"))
         results = tab.search("CD7")
         assert results, "search found nothing under the policy"
         assert not tab.page.evaluate("window.__cspViolations")
