@@ -1,17 +1,40 @@
 /* Inline definitions (.atlas-term > .atlas-def) and citation previews (sup.atlas-cite a[data-cite]) as
    pop-ups kept inside the viewport by Floating UI (vendored). Open on hover, tap and keyboard focus; close on
    Escape, a tap elsewhere and scrolling. Without this script the CSS in atlas.css/reading.css still shows
-   definitions on hover and focus, and citation links jump to the reference list. */
+   definitions on hover and focus, and citation links jump to the reference list. Floating UI loads when a
+   reader first opens a pop-up, not with every page. */
 (function () {
   "use strict";
-  var FUI = window.FloatingUIDOM;
-  if (!FUI) return;
   var root = document.documentElement;
   root.classList.add("atlas-js-popovers");
+  var vendor = document.currentScript.src.replace(/javascripts\/popovers\.js(\?.*)?$/, "vendor/floating-ui-1.8.0/");
+  var FUI = null; // Floating UI, once loaded
+  var loading = null;
 
   var open = null; // {anchor, popup, cleanup, scrollY}
+  var wanted = null; // the anchor whose pop-up waits for Floating UI
   var closeTimer = null;
   var preview = null; // the one citation preview element of the page
+
+  function script(src) {
+    return new Promise(function (resolve, reject) {
+      var element = document.createElement("script");
+      element.src = src;
+      element.onload = resolve;
+      element.onerror = reject;
+      document.head.appendChild(element);
+    });
+  }
+
+  function floatingUI() {
+    if (!loading) {
+      loading = script(vendor + "floating-ui.core.umd.min.js")
+        .then(function () { return script(vendor + "floating-ui.dom.umd.min.js"); })
+        .then(function () { FUI = window.FloatingUIDOM; })
+        .catch(function () { root.classList.remove("atlas-js-popovers"); }); // the CSS pop-ups, then
+    }
+    return loading;
+  }
 
   function place(anchor, popup) {
     return FUI.computePosition(anchor, popup, {
@@ -39,6 +62,11 @@
   function show(anchor, popup) {
     clearTimeout(closeTimer);
     if (open && open.anchor === anchor) return;
+    if (!FUI) { // shown once Floating UI has loaded, unless the reader has moved on by then
+      wanted = anchor;
+      floatingUI().then(function () { if (FUI && wanted === anchor) show(anchor, popup); });
+      return;
+    }
     hide();
     popup.classList.add("is-open");
     anchor.classList.add("is-open");
@@ -53,6 +81,7 @@
 
   function hide() {
     clearTimeout(closeTimer);
+    wanted = null;
     if (!open) return;
     open.cleanup();
     open.popup.classList.remove("is-open");
@@ -138,7 +167,8 @@
     }
   });
   document.addEventListener("pointerout", function (event) {
-    if (event.pointerType !== "mouse" || !open) return;
+    if (event.pointerType !== "mouse") return;
+    if (!open) { wanted = null; return; } // left before Floating UI had loaded
     if (!inside(event.relatedTarget)) hideSoon();
   });
 
