@@ -136,7 +136,7 @@ def _matcher(ev, language: str):
                 bounded = language == "en" or bool(re.search(r"[A-Za-z]", phrase))
                 folded = _fold(phrase)
                 entries = automaton.get(folded, [])
-                entries.append((phrase, case_sensitive, bounded, term))
+                entries.append((phrase, len(phrase), case_sensitive, bounded, term))
                 automaton.add_word(folded, entries)
         automaton.make_automaton()
         _MATCHERS.clear()  # only the current evidence (mkdocs serve reloads it when data changes)
@@ -144,26 +144,24 @@ def _matcher(ev, language: str):
     return _MATCHERS[key]
 
 
-def _is_word_character(character: str) -> bool:
-    return character.isalnum() or character in "_-"
-
-
 def _new_terms(automaton, value: str, defined: set[str]):
     """(start, end, term) of each term not yet defined in `value`, adding it to `defined`: at each start the
     longest phrase that stands there (right case for abbreviations, whole words for Latin phrases), left to
     right, not overlapping. A phrase of a term defined earlier is passed over (a shorter term inside it may
     still be defined)."""
-    found, length = {}, len(value)
+    found, size = {}, len(value)
     for end, entries in automaton.iter(_fold(value)):
-        for phrase, case_sensitive, bounded, term in entries:
-            start = end + 1 - len(phrase)
-            if case_sensitive and value[start:end + 1] != phrase:
+        after = end + 1
+        for phrase, length, case_sensitive, bounded, term in entries:
+            start = after - length
+            if case_sensitive and value[start:after] != phrase:
                 continue
             if bounded and ((start > 0 and (value[start - 1].isalnum() or value[start - 1] in "_-"))
-                            or (end + 1 < length and (value[end + 1].isalnum() or value[end + 1] in "_-"))):
-                continue  # (_is_word_character, written out: this loop runs for every match on the page)
-            if len(phrase) > found.get(start, (0, None))[0]:
-                found[start] = (len(phrase), term)
+                            or (after < size and (value[after].isalnum() or value[after] in "_-"))):
+                continue  # a letter, digit, _ or - next to it: not a whole word (written out: the hot loop)
+            best = found.get(start)
+            if best is None or length > best[0]:
+                found[start] = (length, term)
     position = 0
     for start in sorted(found):
         length, term = found[start]
