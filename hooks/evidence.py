@@ -32,6 +32,9 @@ class Evidence:
     glossary: list[dict]
     labels: dict
     cited: dict[str, set[str]] = field(default_factory=dict)  # key -> pages citing it (filled while building)
+    # what hooks make from the data once per load (formatted references, the forest plot): a new load, when
+    # mkdocs serve sees a data file change, starts with an empty one
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def trial_fields(self) -> set[str]:

@@ -105,18 +105,13 @@ def _draw(ev, rows: list[dict], language: str) -> str:
     return svg
 
 
-_DRAWN: dict = {"evidence": None}  # language -> SVG, for the evidence held here (a new load starts afresh)
-
-
 def svg_for(ev, language: str) -> str:
     """The plot's SVG: drawn once per loaded evidence and language (the figures hook asks on every page that
     shows it), and kept in .cache/ across builds (matplotlib is slow to import and draw)."""
-    if _DRAWN["evidence"] is not ev:
-        _DRAWN.clear()
-        _DRAWN["evidence"] = ev
-    if language not in _DRAWN:
-        _DRAWN[language] = _cached_svg(ev, language)
-    return _DRAWN[language]
+    key = ("forest-plot", language)
+    if key not in ev.memo:
+        ev.memo[key] = _cached_svg(ev, language)
+    return ev.memo[key]
 
 
 def _cached_svg(ev, language: str) -> str:

@@ -57,13 +57,10 @@ def _marker_symbols(ref: dict, ev, language: str) -> str:
 def _marker_parts(ref: dict, ev, language: str) -> tuple[str, str]:
     """A marker's escaped title and its symbols, made once per build and language (pages cite the same few
     references many times)."""
-    if _FORMATTED["evidence"] is not ev:
-        _FORMATTED.clear()
-        _FORMATTED["evidence"] = ev
-    key = ("marker", ref["key"], language)
-    if key not in _FORMATTED:
-        _FORMATTED[key] = (html.escape(ref["title"]), _marker_symbols(ref, ev, language))
-    return _FORMATTED[key]
+    key = ("citation marker", ref["key"], language)
+    if key not in ev.memo:
+        ev.memo[key] = (html.escape(ref["title"]), _marker_symbols(ref, ev, language))
+    return ev.memo[key]
 
 
 def _legend(kinds: set[str], ev, language: str) -> str:
@@ -91,19 +88,13 @@ def _external(href: str, text: str) -> str:
     return f'<a href="{html.escape(href)}" rel="external noopener">{text}</a>'
 
 
-_FORMATTED: dict = {"evidence": None}  # (key, language) -> HTML, ("marker", key, language) -> marker parts
-
-
 def format_reference(ref: dict, ev, language: str) -> str:
     """One reference, Vancouver-like, as HTML: authors. Title. Journal. Year;Vol(Issue):Pages. links. label.
     Formatted once per build and language (a reference is listed on every page that cites it)."""
-    if _FORMATTED["evidence"] is not ev:
-        _FORMATTED.clear()
-        _FORMATTED["evidence"] = ev
-    key = (ref["key"], language)
-    if key not in _FORMATTED:
-        _FORMATTED[key] = _format_reference(ref, ev, language)
-    return _FORMATTED[key]
+    key = ("reference", ref["key"], language)
+    if key not in ev.memo:
+        ev.memo[key] = _format_reference(ref, ev, language)
+    return ev.memo[key]
 
 
 def _format_reference(ref: dict, ev, language: str) -> str:

@@ -188,17 +188,17 @@ class _MentionFinder:
             for form, case_sensitive in matcher._forms:
                 needle = form.lower()
                 entries = self._automaton.get(needle, [])
-                entries.append((form, case_sensitive, bool(LATIN.search(form)), term_id))
+                entries.append((form, len(needle), case_sensitive, bool(LATIN.search(form)), term_id))
                 self._automaton.add_word(needle, entries)
         self._automaton.make_automaton()
 
     def terms_in(self, plain: str, lower: str) -> list[str]:
         found = set()
         for end, entries in self._automaton.iter(lower):
-            for form, case_sensitive, edged, term_id in entries:
+            for form, length, case_sensitive, edged, term_id in entries:
                 if term_id in found:
                     continue
-                at, stop = end + 1 - len(form.lower()), end + 1
+                at, stop = end + 1 - length, end + 1
                 if case_sensitive and plain[at:stop] != form:
                     continue
                 if edged and ((at > 0 and _word_character(plain[at - 1]))
